@@ -1,0 +1,3 @@
+using Casto.Cli;
+
+return await CastoCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

@@ -1,0 +1,32 @@
+namespace Casto.Stack.Tests;
+
+/// <summary>Reads the tab-separated vector files under Vectors/ ('#' starts a comment line).</summary>
+internal static class TestVectors
+{
+    public static IEnumerable<string[]> Read(string relativePath)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Vectors", relativePath);
+        foreach (var line in File.ReadLines(path))
+        {
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            yield return line.Split('\t');
+        }
+    }
+
+    public static TheoryData<string> Column(string relativePath, int column = 0)
+    {
+        var data = new TheoryData<string>();
+        foreach (var fields in Read(relativePath))
+        {
+            data.Add(fields[column]);
+        }
+
+        return data;
+    }
+
+    public static byte[] Hex(string hex) => Convert.FromHexString(hex);
+}
