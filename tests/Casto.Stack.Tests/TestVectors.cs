@@ -13,7 +13,8 @@ internal static class TestVectors
                 continue;
             }
 
-            yield return line.Split('\t');
+            // "<empty>" stands for the empty string in every vector file.
+            yield return Array.ConvertAll(line.Split('\t'), f => f == "<empty>" ? string.Empty : f);
         }
     }
 

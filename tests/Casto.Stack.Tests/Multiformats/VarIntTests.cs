@@ -26,6 +26,35 @@ public class VarIntTests
         Assert.Equal(written, consumed);
     }
 
+    /// <summary>Vectors/varint (unsigned-varint README and go-varint tests).</summary>
+    [Theory]
+    [MemberData(nameof(FileVectors))]
+    public void Matches_the_vector_file(string decimalValue, string hex)
+    {
+        var value = ulong.Parse(decimalValue, System.Globalization.CultureInfo.InvariantCulture);
+        var buffer = new byte[VarInt.MaxLength];
+        Assert.Equal(hex, Convert.ToHexStringLower(buffer.AsSpan(0, VarInt.Write(value, buffer))));
+        Assert.Equal(value, VarInt.Read(Convert.FromHexString(hex), out _));
+    }
+
+    public static TheoryData<string, string> FileVectors()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var row in TestVectors.Read("varint/vectors.txt"))
+        {
+            data.Add(row[0], row[1]);
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string> InvalidFileVectors() => TestVectors.Column("varint/invalid.txt");
+
+    [Theory]
+    [MemberData(nameof(InvalidFileVectors))]
+    public void Rejects_the_invalid_vector_file_entries(string hex) =>
+        Assert.Throws<MultiformatsException>(() => VarInt.Read(Convert.FromHexString(hex), out _));
+
     [Theory]
     [InlineData("8000", MultiformatsError.VarIntNotMinimal)]
     [InlineData("ff00", MultiformatsError.VarIntNotMinimal)]

@@ -70,7 +70,8 @@ internal static class MultiaddrValue
     /// <summary>The text form of a (validated) binary value.</summary>
     public static string ToText(MultiaddrProtocol protocol, ReadOnlySpan<byte> value) => protocol.Kind switch
     {
-        MultiaddrValueKind.Ip4 or MultiaddrValueKind.Ip6 => new IPAddress(value).ToString(),
+        MultiaddrValueKind.Ip4 => new IPAddress(value).ToString(),
+        MultiaddrValueKind.Ip6 => Ip6Format.ToText(value),
         MultiaddrValueKind.Port => BinaryPrimitives.ReadUInt16BigEndian(value).ToString(System.Globalization.CultureInfo.InvariantCulture),
         MultiaddrValueKind.Name or MultiaddrValueKind.Path => Encoding.UTF8.GetString(value),
         MultiaddrValueKind.PeerId => Multibase.EncodeRaw(MultibaseEncoding.Base58Btc, value),

@@ -31,8 +31,8 @@ internal static class Base32
         return new string(chars, 0, n);
     }
 
-    /// <summary>Decodes either case (the multibase prefix already chose one; mixed case is rejected).</summary>
-    public static byte[] Decode(ReadOnlySpan<char> text, bool upper)
+    /// <summary>Decodes case-insensitively, as the multibase spec requires for base32.</summary>
+    public static byte[] Decode(ReadOnlySpan<char> text)
     {
         // 1, 3 and 6 trailing characters cannot come from whole bytes.
         if ((text.Length % 8) is 1 or 3 or 6)
@@ -44,7 +44,7 @@ internal static class Base32
         int buffer = 0, bits = 0, n = 0;
         for (var i = 0; i < text.Length; i++)
         {
-            var value = Value(text[i], upper);
+            var value = Value(text[i]);
             if (value < 0)
             {
                 throw new MultiformatsException(MultiformatsError.InvalidCharacter, $"Invalid base32 character at position {i}.");
@@ -62,10 +62,10 @@ internal static class Base32
         return result;
     }
 
-    private static int Value(char c, bool upper) => c switch
+    private static int Value(char c) => c switch
     {
-        >= 'a' and <= 'z' when !upper => c - 'a',
-        >= 'A' and <= 'Z' when upper => c - 'A',
+        >= 'a' and <= 'z' => c - 'a',
+        >= 'A' and <= 'Z' => c - 'A',
         >= '2' and <= '7' => c - '2' + 26,
         _ => -1,
     };

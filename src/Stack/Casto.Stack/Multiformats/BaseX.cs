@@ -12,20 +12,26 @@ internal sealed class BaseX
     public const int MaxLength = 4096;
 
     public static readonly BaseX Base58Btc = new("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz");
-    public static readonly BaseX Base36Lower = new("0123456789abcdefghijklmnopqrstuvwxyz");
-    public static readonly BaseX Base36Upper = new("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    // Multibase decodes base36 case-insensitively; the prefix only picks the output case.
+    public static readonly BaseX Base36Lower = new("0123456789abcdefghijklmnopqrstuvwxyz", caseInsensitive: true);
+    public static readonly BaseX Base36Upper = new("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", caseInsensitive: true);
 
     private readonly string _alphabet;
     private readonly sbyte[] _map = new sbyte[128];
     private readonly double _bitsPerChar;
 
-    private BaseX(string alphabet)
+    private BaseX(string alphabet, bool caseInsensitive = false)
     {
         _alphabet = alphabet;
         Array.Fill(_map, (sbyte)-1);
         for (var i = 0; i < alphabet.Length; i++)
         {
             _map[alphabet[i]] = (sbyte)i;
+            if (caseInsensitive)
+            {
+                _map[char.ToLowerInvariant(alphabet[i])] = (sbyte)i;
+                _map[char.ToUpperInvariant(alphabet[i])] = (sbyte)i;
+            }
         }
 
         _bitsPerChar = Math.Log2(alphabet.Length);

@@ -29,6 +29,8 @@ public enum MultibaseEncoding
 /// <summary>Self-describing base encodings: a one-character prefix names the encoding.</summary>
 public static class Multibase
 {
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+
     /// <summary>Encodes <paramref name="data"/> with its prefix.</summary>
     public static string Encode(MultibaseEncoding encoding, ReadOnlySpan<byte> data) =>
         (char)encoding + EncodeRaw(encoding, data);
@@ -75,11 +77,10 @@ public static class Multibase
         {
             case MultibaseEncoding.Base16:
             case MultibaseEncoding.Base16Upper:
-                return DecodeHex(text, encoding == MultibaseEncoding.Base16Upper);
+                return DecodeHex(text);
             case MultibaseEncoding.Base32:
-                return Base32.Decode(text, upper: false);
             case MultibaseEncoding.Base32Upper:
-                return Base32.Decode(text, upper: true);
+                return Base32.Decode(text);
             case MultibaseEncoding.Base36:
                 return BaseX.Base36Lower.Decode(text);
             case MultibaseEncoding.Base36Upper:
@@ -94,15 +95,12 @@ public static class Multibase
         }
     }
 
-    private static byte[] DecodeHex(ReadOnlySpan<char> text, bool upper)
+    /// <summary>Case-insensitive, as the multibase spec requires for base16.</summary>
+    private static byte[] DecodeHex(ReadOnlySpan<char> text)
     {
-        foreach (var c in text)
+        if (text.ContainsAnyExcept(HexDigits))
         {
-            var ok = c is >= '0' and <= '9' || (upper ? c is >= 'A' and <= 'F' : c is >= 'a' and <= 'f');
-            if (!ok)
-            {
-                throw new MultiformatsException(MultiformatsError.InvalidCharacter, "Invalid base16 character.");
-            }
+            throw new MultiformatsException(MultiformatsError.InvalidCharacter, "Invalid base16 character.");
         }
 
         if (text.Length % 2 != 0)
@@ -138,9 +136,17 @@ public static class Multibase
         }
 
         var result = new byte[Base64Url.GetMaxDecodedLength(mapped.Length)];
-        if (!Base64Url.TryDecodeFromChars(mapped, result, out var written))
+        int written;
+        try
         {
-            throw new MultiformatsException(MultiformatsError.InvalidCharacter, "Invalid base64 text.");
+            if (!Base64Url.TryDecodeFromChars(mapped, result, out written))
+            {
+                throw new MultiformatsException(MultiformatsError.InvalidCharacter, "Invalid base64 text.");
+            }
+        }
+        catch (FormatException ex) when (ex is not MultiformatsException)
+        {
+            throw new MultiformatsException(MultiformatsError.InvalidCharacter, "Invalid base64 text.", ex);
         }
 
         return written == result.Length ? result : result[..written];
