@@ -47,7 +47,14 @@ public sealed class Cid : IEquatable<Cid>
             return new Cid(0, DagPb, Multihash.Parse(BaseX.Base58Btc.Decode(text)));
         }
 
-        return FromBytes(Multibase.Decode(text));
+        // A multibase-encoded 0x12 would be a CIDv0, which may not be multibase encoded (cid spec, decoding §1).
+        var bytes = Multibase.Decode(text);
+        if (bytes.Length > 0 && bytes[0] == 0x12)
+        {
+            throw new MultiformatsException(MultiformatsError.InvalidCid, "A CIDv0 must not carry a multibase prefix.");
+        }
+
+        return FromBytes(bytes);
     }
 
     /// <summary>Decodes the binary form (a leading 0x12 0x20 means CIDv0).</summary>
