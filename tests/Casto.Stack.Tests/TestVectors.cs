@@ -29,5 +29,36 @@ internal static class TestVectors
         return data;
     }
 
-    public static byte[] Hex(string hex) => Convert.FromHexString(hex);
+    public static TheoryData<string, string> Pairs(string relativePath)
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var row in Read(relativePath))
+        {
+            data.Add(row[0], row.Length > 1 ? row[1] : row[0]);
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string, string, string> Triples(string relativePath)
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var row in Read(relativePath))
+        {
+            data.Add(row[0], row[1], row[2]);
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string, string, string, string> Quads(string relativePath)
+    {
+        var data = new TheoryData<string, string, string, string>();
+        foreach (var row in Read(relativePath))
+        {
+            data.Add(row[0], row[1], row[2], row[3]);
+        }
+
+        return data;
+    }
 }

@@ -5,16 +5,7 @@ namespace Casto.Stack.Tests.Identity;
 /// <summary>The test vectors of libp2p/specs peer-ids/peer-ids.md, one row per key type.</summary>
 public class KeyVectorTests
 {
-    public static TheoryData<string, string, string> Vectors()
-    {
-        var data = new TheoryData<string, string, string>();
-        foreach (var row in TestVectors.Read("peer-ids/keys.txt"))
-        {
-            data.Add(row[0], row[1], row[2]);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string, string> Vectors() => TestVectors.Triples("peer-ids/keys.txt");
 
     [Theory]
     [MemberData(nameof(Vectors))]

@@ -8,29 +8,11 @@ namespace Casto.Stack.Tests.Multiaddrs;
 /// </summary>
 public class MultiaddrVectorTests
 {
-    public static TheoryData<string, string> Valid()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var row in TestVectors.Read("multiaddr/valid.txt"))
-        {
-            data.Add(row[0], row.Length > 1 ? row[1] : row[0]);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Valid() => TestVectors.Pairs("multiaddr/valid.txt");
 
     public static TheoryData<string> Invalid() => TestVectors.Column("multiaddr/invalid.txt");
 
-    public static TheoryData<string, string> Binary()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var row in TestVectors.Read("multiaddr/binary.txt"))
-        {
-            data.Add(row[0], row[1]);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> Binary() => TestVectors.Pairs("multiaddr/binary.txt");
 
     public static TheoryData<string> InvalidBinary() => TestVectors.Column("multiaddr/invalid-binary.txt");
 

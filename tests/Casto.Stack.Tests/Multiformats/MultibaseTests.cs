@@ -6,16 +6,7 @@ namespace Casto.Stack.Tests.Multiformats;
 public class MultibaseTests
 {
     /// <summary>multiformats/multibase test vectors (see the file header for the source).</summary>
-    public static TheoryData<string, string, string> Vectors()
-    {
-        var data = new TheoryData<string, string, string>();
-        foreach (var row in TestVectors.Read("multibase/vectors.txt"))
-        {
-            data.Add(row[0], row[1], row[2]);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string, string> Vectors() => TestVectors.Triples("multibase/vectors.txt");
 
     [Theory]
     [MemberData(nameof(Vectors))]
@@ -38,16 +29,7 @@ public class MultibaseTests
         Assert.NotEmpty(encodingName);
     }
 
-    public static TheoryData<string, string, string> CaseInsensitive()
-    {
-        var data = new TheoryData<string, string, string>();
-        foreach (var row in TestVectors.Read("multibase/case-insensitive.txt"))
-        {
-            data.Add(row[0], row[1], row[2]);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string, string> CaseInsensitive() => TestVectors.Triples("multibase/case-insensitive.txt");
 
     [Theory]
     [InlineData("")]

@@ -4,27 +4,9 @@ namespace Casto.Stack.Tests.Multiformats;
 
 public class MultihashCidTests
 {
-    public static TheoryData<string, string, string, string> MultihashVectors()
-    {
-        var data = new TheoryData<string, string, string, string>();
-        foreach (var row in TestVectors.Read("multihash/vectors.txt"))
-        {
-            data.Add(row[0], row[1], row[2], row[3]);
-        }
+    public static TheoryData<string, string, string, string> MultihashVectors() => TestVectors.Quads("multihash/vectors.txt");
 
-        return data;
-    }
-
-    public static TheoryData<string, string, string, string> CidVectors()
-    {
-        var data = new TheoryData<string, string, string, string>();
-        foreach (var row in TestVectors.Read("cid/vectors.txt"))
-        {
-            data.Add(row[0], row[1], row[2], row[3]);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string, string, string> CidVectors() => TestVectors.Quads("cid/vectors.txt");
 
     [Theory]
     [MemberData(nameof(MultihashVectors))]

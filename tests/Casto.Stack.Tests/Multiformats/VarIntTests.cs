@@ -37,16 +37,7 @@ public class VarIntTests
         Assert.Equal(value, VarInt.Read(Convert.FromHexString(hex), out _));
     }
 
-    public static TheoryData<string, string> FileVectors()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var row in TestVectors.Read("varint/vectors.txt"))
-        {
-            data.Add(row[0], row[1]);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, string> FileVectors() => TestVectors.Pairs("varint/vectors.txt");
 
     public static TheoryData<string> InvalidFileVectors() => TestVectors.Column("varint/invalid.txt");
 
