@@ -16,6 +16,8 @@ public enum MultiaddrValueKind
     Ip6,
     /// <summary>2 bytes big-endian; decimal 0–65535.</summary>
     Port,
+    /// <summary>8 bytes big-endian; decimal (the in-memory transport's <c>/memory</c>).</summary>
+    Number64,
     /// <summary>Length-prefixed UTF-8 without '/' (dns names, zones, SNI).</summary>
     Name,
     /// <summary>Length-prefixed UTF-8 path that consumes the rest of the text (unix).</summary>
@@ -65,6 +67,7 @@ public sealed record MultiaddrProtocol(int Code, string Name, MultiaddrValueKind
     public static readonly MultiaddrProtocol Wss = new(0x01de, "wss", MultiaddrValueKind.None);
     public static readonly MultiaddrProtocol P2pWebSocketStar = new(0x01df, "p2p-websocket-star", MultiaddrValueKind.None);
     public static readonly MultiaddrProtocol Http = new(0x01e0, "http", MultiaddrValueKind.None);
+    public static readonly MultiaddrProtocol Memory = new(0x0309, "memory", MultiaddrValueKind.Number64);
 #pragma warning restore CS1591
 
     /// <summary>Every protocol Casto knows, in code order.</summary>
@@ -72,7 +75,7 @@ public sealed record MultiaddrProtocol(int Code, string Name, MultiaddrValueKind
     [
         Ip4, Tcp, Dccp, Ip6, Ip6Zone, Dns, Dns4, Dns6, DnsAddr, Sctp, Udp, P2pWebRtcStar, P2pWebRtcDirect,
         WebRtcDirect, WebRtc, P2pCircuit, Udt, Utp, Unix, P2p, Https, Tls, Sni, Noise, Quic, QuicV1,
-        WebTransport, Certhash, Ws, Wss, P2pWebSocketStar, Http,
+        WebTransport, Certhash, Ws, Wss, P2pWebSocketStar, Http, Memory,
     ];
 
     private static readonly FrozenDictionary<int, MultiaddrProtocol> ByCode = All.ToFrozenDictionary(p => p.Code);
@@ -92,6 +95,7 @@ public sealed record MultiaddrProtocol(int Code, string Name, MultiaddrValueKind
         MultiaddrValueKind.Ip4 => 4,
         MultiaddrValueKind.Ip6 => 16,
         MultiaddrValueKind.Port => 2,
+        MultiaddrValueKind.Number64 => 8,
         _ => -1,
     };
 

@@ -31,6 +31,10 @@ internal static class MultiaddrValue
                 BinaryPrimitives.WriteUInt16BigEndian(output.GetSpan(2), ParsePort(protocol, text));
                 output.Advance(2);
                 return;
+            case MultiaddrValueKind.Number64:
+                BinaryPrimitives.WriteUInt64BigEndian(output.GetSpan(8), ParseUInt64(protocol, text));
+                output.Advance(8);
+                return;
             case MultiaddrValueKind.Name:
             case MultiaddrValueKind.Path:
                 WritePrefixed(Utf8(protocol, text), output);
@@ -73,6 +77,7 @@ internal static class MultiaddrValue
         MultiaddrValueKind.Ip4 => new IPAddress(value).ToString(),
         MultiaddrValueKind.Ip6 => Ip6Format.ToText(value),
         MultiaddrValueKind.Port => BinaryPrimitives.ReadUInt16BigEndian(value).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        MultiaddrValueKind.Number64 => BinaryPrimitives.ReadUInt64BigEndian(value).ToString(System.Globalization.CultureInfo.InvariantCulture),
         MultiaddrValueKind.Name or MultiaddrValueKind.Path => Encoding.UTF8.GetString(value),
         MultiaddrValueKind.PeerId => Multibase.EncodeRaw(MultibaseEncoding.Base58Btc, value),
         MultiaddrValueKind.Multihash => Multibase.Encode(MultibaseEncoding.Base64Url, value),
@@ -112,6 +117,12 @@ internal static class MultiaddrValue
 
     private static ushort ParsePort(MultiaddrProtocol protocol, ReadOnlySpan<char> text) =>
         TryParseDecimal(text, ushort.MaxValue, out var port) ? (ushort)port : throw Invalid(protocol, text);
+
+    private static ulong ParseUInt64(MultiaddrProtocol protocol, ReadOnlySpan<char> text) =>
+        (text.Length == 1 || (text.Length > 1 && text[0] != '0'))
+        && ulong.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw Invalid(protocol, text);
 
     /// <summary>Plain decimal digits, no sign, no leading zeros, at most <paramref name="max"/>.</summary>
     private static bool TryParseDecimal(ReadOnlySpan<char> text, int max, out int value)

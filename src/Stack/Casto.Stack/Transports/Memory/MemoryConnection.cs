@@ -12,11 +12,15 @@ public sealed class MemoryConnection : IDuplexConnection
     public const long DefaultBufferSize = 256 * 1024;
 
     private readonly Shared _shared;
+    private readonly Pipe _outgoing;
+    private readonly Pipe _incoming;
 
-    private MemoryConnection(Shared shared, IDuplexPipe transport, Multiaddr local, Multiaddr remote)
+    private MemoryConnection(Shared shared, Pipe incoming, Pipe outgoing, Multiaddr local, Multiaddr remote)
     {
         _shared = shared;
-        Transport = transport;
+        _incoming = incoming;
+        _outgoing = outgoing;
+        Transport = new DuplexPipe(incoming.Reader, outgoing.Writer);
         LocalAddress = local;
         RemoteAddress = remote;
     }
@@ -40,16 +44,17 @@ public sealed class MemoryConnection : IDuplexConnection
         var options = new PipeOptions(pauseWriterThreshold: bufferSize, resumeWriterThreshold: bufferSize / 2, useSynchronizationContext: false);
         var toServer = new Pipe(options);
         var toClient = new Pipe(options);
-        var shared = new Shared(toServer, toClient);
+        var shared = new Shared();
         clientAddress ??= Multiaddr.Parse("/memory/1");
         serverAddress ??= Multiaddr.Parse("/memory/2");
         return (
-            new MemoryConnection(shared, new DuplexPipe(toClient.Reader, toServer.Writer), clientAddress, serverAddress),
-            new MemoryConnection(shared, new DuplexPipe(toServer.Reader, toClient.Writer), serverAddress, clientAddress));
+            new MemoryConnection(shared, toClient, toServer, clientAddress, serverAddress),
+            new MemoryConnection(shared, toServer, toClient, serverAddress, clientAddress));
     }
 
     /// <inheritdoc/>
-    public void Abort(Exception? reason = null) => _shared.Abort(reason ?? new TransportException(TransportError.ConnectionAborted, "The connection was aborted."));
+    public void Abort(Exception? reason = null) =>
+        _shared.Abort(_outgoing, _incoming, reason ?? new TransportException(TransportError.ConnectionAborted, "The connection was aborted."));
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync()
@@ -60,19 +65,20 @@ public sealed class MemoryConnection : IDuplexConnection
         return ValueTask.CompletedTask;
     }
 
-    private sealed class Shared(Pipe a, Pipe b)
+    private sealed class Shared
     {
         private int _open = 2;
 
         public CancellationTokenSource Closed { get; } = new();
 
-        public void Abort(Exception reason)
+        /// <summary>
+        /// Aborts from one end, as a reset socket would: the remote's reads fail with the reason and its writes
+        /// fail too. The aborting end must not use its pipes afterwards.
+        /// </summary>
+        public void Abort(Pipe outgoing, Pipe incoming, Exception reason)
         {
-            // Fail both directions for both ends, as a reset socket would.
-            a.Writer.Complete(reason);
-            b.Writer.Complete(reason);
-            a.Reader.Complete(reason);
-            b.Reader.Complete(reason);
+            outgoing.Writer.Complete(reason);
+            incoming.Reader.Complete(reason);
             Cancel();
         }
 
