@@ -44,18 +44,19 @@ internal sealed class RawYamuxPeer : IAsyncDisposable
 
     public static YamuxHeader GoAway(YamuxGoAwayCode code) => new(YamuxFrameType.GoAway, YamuxFlags.None, 0, (uint)code);
 
-    public async Task SendAsync(YamuxHeader header, byte[]? payload = null)
+    /// <summary>Sends a frame; <paramref name="mayClose"/> when the session is expected to stop reading because of it.</summary>
+    public async Task SendAsync(YamuxHeader header, byte[]? payload = null, bool mayClose = false)
     {
         var bytes = new byte[YamuxHeader.Size + (payload?.Length ?? 0)];
         header.Write(bytes);
         payload?.CopyTo(bytes, YamuxHeader.Size);
-        await SendRawAsync(bytes);
+        await SendRawAsync(bytes, mayClose);
     }
 
-    public async Task SendRawAsync(byte[] bytes)
+    public async Task SendRawAsync(byte[] bytes, bool mayClose = false)
     {
         var result = await _output.WriteAsync(bytes);
-        Assert.False(result.IsCompleted);
+        Assert.True(mayClose || !result.IsCompleted, "the session stopped reading");
     }
 
     /// <summary>Ends our side of the connection (EOF for the session).</summary>

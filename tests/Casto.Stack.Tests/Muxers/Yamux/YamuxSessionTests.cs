@@ -77,7 +77,7 @@ public class YamuxSessionTests
     public async Task Bad_frames_end_the_session_with_go_away_protocol_error(string hex, YamuxError expected)
     {
         await using var peer = new RawYamuxPeer();
-        await peer.SendRawAsync(Convert.FromHexString(hex));
+        await peer.SendRawAsync(Convert.FromHexString(hex), mayClose: true);
 
         var error = Assert.IsType<YamuxException>(await peer.SessionEndAsync());
         Assert.Equal(expected, error.Error);
@@ -95,7 +95,7 @@ public class YamuxSessionTests
         Assert.NotNull(stream);
 
         // 200 000 of 262 144 bytes are unread: another 100 000 overflows the window.
-        await peer.SendAsync(RawYamuxPeer.Data(1, 100_000), new byte[100_000]);
+        await peer.SendAsync(RawYamuxPeer.Data(1, 100_000), new byte[100_000], mayClose: true);
 
         var error = Assert.IsType<YamuxException>(await peer.SessionEndAsync());
         Assert.Equal(YamuxError.WindowExceeded, error.Error);
@@ -166,6 +166,22 @@ public class YamuxSessionTests
         var update = await peer.ReadUntilAsync(h => h.Type == YamuxFrameType.WindowUpdate);
         Assert.Equal(200_000u, update.Header.Length);
         Assert.Equal(256 * 1024, stream.ReceiveWindow);
+    }
+
+    [Fact]
+    public async Task Data_for_a_stream_the_application_stopped_reading_is_discarded_and_credited()
+    {
+        await using var peer = new RawYamuxPeer();
+        await peer.SendAsync(RawYamuxPeer.Syn(1));
+        var stream = await peer.Session.AcceptStreamAsync();
+        Assert.NotNull(stream);
+        await peer.SendAsync(RawYamuxPeer.Data(1, 100_000), new byte[100_000]);
+        await peer.SyncAsync();
+        await stream.Input.CompleteAsync(); // 100 000 buffered bytes are dropped
+
+        await peer.SendAsync(RawYamuxPeer.Data(1, 100_000), new byte[100_000]);
+        var update = await peer.ReadUntilAsync(h => h.Type == YamuxFrameType.WindowUpdate && !h.Has(YamuxFlags.Ack));
+        Assert.Equal(200_000u, update.Header.Length);
     }
 
     [Fact]
@@ -419,7 +435,7 @@ public class YamuxSessionTests
             }
         });
         var draining = peer.ReadToEndAsync();
-        await peer.SendRawAsync(bytes);
+        await peer.SendRawAsync(bytes, mayClose: true);
         peer.CloseOutput();
 
         var error = await peer.SessionEndAsync();

@@ -83,9 +83,26 @@ internal sealed partial class YamuxSession
         Exception? failure = null;
         try
         {
-            while (await WriteAndFlushAsync().ConfigureAwait(false))
+            // One long-lived loop (no per-wake async method): write what is queued, flush, sleep until signalled.
+            while (!IsShutdown())
             {
-                await WriteSignal.WaitAsync().ConfigureAwait(false);
+                var more = WritePending(FlushThreshold);
+                if (_unflushed > 0)
+                {
+                    _unflushed = 0;
+                    var result = await _output.FlushAsync().ConfigureAwait(false);
+                    if (result.IsCompleted)
+                    {
+                        // The transport takes no more data: the remote went away.
+                        Shutdown(null, goAway: null);
+                        break;
+                    }
+                }
+
+                if (!more)
+                {
+                    await WriteSignal.WaitAsync().ConfigureAwait(false);
+                }
             }
 
             // Shutting down: what is queued (go-away, resets) goes out without waiting for back-pressure.
@@ -109,36 +126,6 @@ internal sealed partial class YamuxSession
         }
 
         _output.Complete();
-    }
-
-    /// <summary>Writes and flushes until nothing is queued. False once the session is shutting down.</summary>
-    private async ValueTask<bool> WriteAndFlushAsync()
-    {
-        while (true)
-        {
-            if (IsShutdown())
-            {
-                return false;
-            }
-
-            var more = WritePending(FlushThreshold);
-            if (_unflushed > 0)
-            {
-                _unflushed = 0;
-                var result = await _output.FlushAsync().ConfigureAwait(false);
-                if (result.IsCompleted)
-                {
-                    // The transport takes no more data: the remote went away.
-                    Shutdown(null, goAway: null);
-                    return false;
-                }
-            }
-
-            if (!more)
-            {
-                return true;
-            }
-        }
     }
 
     private long _unflushed;

@@ -60,28 +60,34 @@ internal sealed partial class YamuxStream
     {
         lock (_sync)
         {
-            if (_receiveDone || _inputCompleted)
+            if (!_receiveDone && !_inputCompleted)
             {
-                // Nobody will read it: count it as consumed so the remote is not stalled.
-                OnConsumedLocked(data.Length);
+                var writer = _receive.Writer;
+                foreach (var segment in data)
+                {
+                    writer.Write(segment.Span);
+                }
+
+                _buffered += data.Length;
+
+                // The receive pipe never pauses (pauseWriterThreshold 0), so this completes at once.
+                var flush = writer.FlushAsync();
+                if (flush.IsCompleted)
+                {
+                    flush.GetAwaiter().GetResult();
+                }
+
                 return;
             }
 
-            var writer = _receive.Writer;
-            foreach (var segment in data)
+            // Nobody will read it: count it as consumed so the remote is not stalled.
+            if (!OnConsumedLocked(data.Length))
             {
-                writer.Write(segment.Span);
-            }
-
-            _buffered += data.Length;
-
-            // The receive pipe never pauses (pauseWriterThreshold 0), so this completes at once.
-            var flush = writer.FlushAsync();
-            if (flush.IsCompleted)
-            {
-                flush.GetAwaiter().GetResult();
+                return;
             }
         }
+
+        _session.Schedule(this);
     }
 
     /// <summary>The application consumed <paramref name="bytes"/> from <see cref="Input"/>.</summary>
