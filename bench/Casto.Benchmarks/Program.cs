@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using Casto.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args.Length > 0 && args[0] == "perf-matrix")
+{
+    return await PerfMatrix.RunAsync(args);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(PerfMatrix).Assembly).Run(args);
+return 0;

@@ -16,6 +16,9 @@ internal static class CastoCli
     {
         var root = new RootCommand("Casto: peer-to-peer live streaming — node, relay and diagnostics tool.");
         root.Add(IdCommand.Create(stdout, stderr));
+        root.Add(ListenCommand.Create(stdout, stderr));
+        root.Add(PingCommand.Create(stdout, stderr));
+        root.Add(PerfCommand.Create(stdout, stderr));
         return root;
     }
 

@@ -39,8 +39,9 @@ internal sealed class Upgrader(HostOptions options)
         }
         catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            raw.Abort(ex);
-            throw new HostException(HostError.HandshakeTimeout, $"The handshake with {raw.RemoteAddress} did not finish within {options.HandshakeTimeout}.", ex);
+            var timedOut = new HostException(HostError.HandshakeTimeout, $"The handshake with {raw.RemoteAddress} did not finish within {options.HandshakeTimeout}.", ex);
+            raw.Abort(timedOut);
+            throw timedOut;
         }
         catch (Exception ex)
         {

@@ -207,7 +207,7 @@ internal sealed partial class YamuxStream
                 var fin = result.IsCompleted && length == buffer.Length;
                 if (length > 0)
                 {
-                    new YamuxHeader(YamuxFrameType.Data, fin ? YamuxFlags.Fin : YamuxFlags.None, StreamId, (uint)length).Write(output);
+                    new YamuxHeader(YamuxFrameType.Data, YamuxFlags.None, StreamId, (uint)length).Write(output);
                     foreach (var segment in buffer.Slice(0, length))
                     {
                         output.Write(segment.Span);
@@ -216,7 +216,10 @@ internal sealed partial class YamuxStream
                     _sendWindow -= length;
                     written += YamuxHeader.Size + (int)length;
                 }
-                else if (fin)
+
+                // FIN goes in its own frame, as go-yamux sends it: js-libp2p 3.x loses data that arrives with a
+                // FIN while multistream-select is still unwrapping the stream.
+                if (fin)
                 {
                     new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Fin, StreamId, 0).Write(output);
                     written += YamuxHeader.Size;

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Casto.Benchmarks;
+
+/// <summary>
+/// The libp2p perf matrix of issue 3, all in one run on loopback: raw TCP (the ceiling), C#↔C#, js↔js, C#→js and
+/// js→C#, each as separate processes (<c>casto listen</c>/<c>casto perf</c>, <c>peer.mjs</c>), plus connect + first ping.
+/// Usage: dotnet run -c Release --project bench/Casto.Benchmarks -- perf-matrix [BYTES] [RUNS]
+/// (build the CLI first: dotnet build -c Release src/Relay/Casto.Cli; install tests/interop/js with npm ci).
+/// </summary>
+internal static class PerfMatrix
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var bytes = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 1L << 30;
+        var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
+        var root = FindRoot();
+        var casto = Path.Combine(root, "src", "Relay", "Casto.Cli", "bin", "Release", "net10.0", "casto.dll");
+        var js = Path.Combine(root, "tests", "interop", "js");
+        if (!File.Exists(casto))
+        {
+            Console.Error.WriteLine($"Build the CLI first: dotnet build -c Release {Path.Combine(root, "src", "Relay", "Casto.Cli")}");
+            return 1;
+        }
+
+        Console.WriteLine($"# perf matrix: {bytes} bytes per direction, best of {runs}, {Environment.ProcessorCount} cores, {Environment.OSVersion}");
+        Console.WriteLine("| pair | upload Gbit/s | download Gbit/s | connect + first ping ms |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        var raw = await RawTcpAsync(bytes, runs);
+        Console.WriteLine($"| raw TCP loopback (C# sockets) | {raw:0.00} | {raw:0.00} | — |");
+
+        string[] castoCmd = ["dotnet", casto];
+        string[] jsCmd = ["node", "--import", "./polyfill.mjs", "peer.mjs"];
+        foreach (var (name, server, client) in new[]
+        {
+            ("C# ↔ C#", castoCmd, castoCmd), ("js ↔ js", jsCmd, jsCmd), ("C# client → js server", jsCmd, castoCmd), ("js client → C# server", castoCmd, jsCmd),
+        })
+        {
+            await using var listener = await Listener.StartAsync(server, js);
+            var up = await BestAsync(runs, () => PerfAsync(client, js, listener.Address, bytes, 0));
+            var down = await BestAsync(runs, () => PerfAsync(client, js, listener.Address, 0, bytes));
+            var ping = -await BestAsync(runs, async () => -await FirstPingAsync(client, js, listener.Address));
+            Console.WriteLine($"| {name} | {up:0.00} | {down:0.00} | {ping:0.0} |");
+        }
+
+        return 0;
+    }
+
+    private static async Task<double> BestAsync(int runs, Func<Task<double>> run)
+    {
+        var best = double.MinValue;
+        for (var i = 0; i < runs; i++)
+        {
+            best = Math.Max(best, await run());
+        }
+
+        return best;
+    }
+
+    private static async Task<double> PerfAsync(string[] client, string js, string address, long up, long down)
+    {
+        var isJs = client[0] == "node";
+        string[] args = isJs
+            ? [.. client[1..], "dial", address, "perf", up.ToString(CultureInfo.InvariantCulture), down.ToString(CultureInfo.InvariantCulture)]
+            : [.. client[1..], "perf", address, "--upload", up.ToString(CultureInfo.InvariantCulture), "--download", down.ToString(CultureInfo.InvariantCulture)];
+        using var json = JsonDocument.Parse(await RunAsync(client[0], args, js));
+        return json.RootElement.GetProperty("gbps").GetDouble();
+    }
+
+    private static async Task<double> FirstPingAsync(string[] client, string js, string address)
+    {
+        var isJs = client[0] == "node";
+        string[] args = isJs ? [.. client[1..], "dial", address, "ping", "1"] : [.. client[1..], "ping", address, "--count", "1"];
+        var line = (await RunAsync(client[0], args, js)).Split('\n')[0];
+        using var json = JsonDocument.Parse(line);
+        return json.RootElement.GetProperty(isJs ? "firstMs" : "connectMs").GetDouble();
+    }
+
+    private static async Task<string> RunAsync(string file, string[] args, string directory)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? output.Trim() : throw new InvalidOperationException($"{file} {string.Join(' ', args)}: {error}{output}");
+    }
+
+    private static async Task<double> RawTcpAsync(long bytes, int runs)
+    {
+        var best = 0.0;
+        for (var run = 0; run < runs; run++)
+        {
+            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen();
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await client.ConnectAsync(listener.LocalEndPoint!);
+            using var server = await listener.AcceptAsync();
+            var started = Stopwatch.GetTimestamp();
+            var receiving = Task.Run(async () =>
+            {
+                var buffer = new byte[64 * 1024];
+                long total = 0;
+                while (total < bytes)
+                {
+                    total += await server.ReceiveAsync(buffer);
+                }
+            });
+            var block = new byte[64 * 1024];
+            for (long sent = 0; sent < bytes; sent += block.Length)
+            {
+                await client.SendAsync(block);
+            }
+
+            await receiving;
+            best = Math.Max(best, bytes * 8 / Stopwatch.GetElapsedTime(started).TotalSeconds / 1e9);
+        }
+
+        return best;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Casto.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Cannot find Casto.sln.");
+    }
+
+    private sealed class Listener : IAsyncDisposable
+    {
+        private readonly Process _process;
+
+        private Listener(Process process, string address)
+        {
+            _process = process;
+            Address = address;
+        }
+
+        public string Address { get; }
+
+        public static async Task<Listener> StartAsync(string[] command, string js)
+        {
+            var isJs = command[0] == "node";
+            var info = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardInput = true, WorkingDirectory = js };
+            string[] args = isJs ? [.. command[1..], "listen"] : [.. command[1..], "listen", "--listen", "/ip4/127.0.0.1/tcp/0", "--key", Path.Combine(Path.GetTempPath(), "casto-bench.key")];
+            foreach (var a in args)
+            {
+                info.ArgumentList.Add(a);
+            }
+
+            var process = Process.Start(info)!;
+            var line = await process.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("listener died");
+            using var json = JsonDocument.Parse(line);
+            return new Listener(process, json.RootElement.GetProperty("addrs")[0].GetString()!);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _process.StandardInput.Close();
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Casto.Stack.Multiaddrs;
+using Casto.Stack.Protocols.Ping;
+
+namespace Casto.Cli.Commands;
+
+/// <summary>
+/// <c>casto ping MULTIADDR [--count N]</c>: one JSON line per round trip, <c>{"seq":1,"rttMs":0.42,"connectMs":9.1}</c>
+/// (connectMs: dial, handshakes and the first round trip).
+/// </summary>
+internal static class PingCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var address = new Argument<string>("MULTIADDR") { Description = "Peer address ending in /p2p/<peer id>." };
+        var count = new Option<int>("--count") { Description = "Pings to send (default 4).", DefaultValueFactory = _ => 4 };
+        var key = KeyOption.Create();
+        key.Description = "Private key file to dial with (default: a fresh Ed25519 key).";
+        var command = new Command("ping", "Measure round-trip times to a peer with /ipfs/ping/1.0.0.") { address, count, key };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            try
+            {
+                var target = Multiaddr.Parse(result.GetValue(address)!);
+                var n = result.GetValue(count);
+                if (n < 1)
+                {
+                    throw new FormatException("--count must be at least 1.");
+                }
+
+                using var identity = NodeFactory.LoadKey(result.GetValue(key), ephemeralByDefault: true);
+                await using var host = await NodeFactory.StartAsync(identity, [], cancellationToken).ConfigureAwait(false);
+                var started = Stopwatch.GetTimestamp();
+                var connection = await host.DialAsync(target, cancellationToken).ConfigureAwait(false);
+                var connected = Stopwatch.GetElapsedTime(started);
+                var rtts = await PingProtocol.PingAsync(connection, n, cancellationToken).ConfigureAwait(false);
+                var connectMs = (connected + rtts[0]).TotalMilliseconds; // dial + handshake + first round trip
+                for (var i = 0; i < rtts.Count; i++)
+                {
+                    await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"{{\"seq\":{i + 1},\"rttMs\":{rtts[i].TotalMilliseconds:0.###},\"connectMs\":{connectMs:0.###}}}")).ConfigureAwait(false);
+                }
+
+                return CastoCli.Ok;
+            }
+            catch (Exception ex) when (ex is FormatException or IOException or OperationCanceledException)
+            {
+                await stderr.WriteLineAsync($"casto ping: {ex.Message}").ConfigureAwait(false);
+                return CastoCli.Failed;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,21 @@
+using Casto.Stack.Identity;
+using Casto.Stack.Muxers.Yamux;
+using Casto.Stack.Security.Noise;
+using Casto.Stack.Transports.Tcp;
+
+namespace Casto.Stack.Hosting;
+
+/// <summary>The default stack, wire-compatible with js-libp2p and go-libp2p: TCP, Noise, Yamux.</summary>
+public static class HostDefaults
+{
+    /// <summary>Options with TCP, <c>/noise</c> and <c>/yamux/1.0.0</c>; add listen addresses and tune limits as needed.</summary>
+    public static HostOptions Create(PrivateKey identity)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        var options = new HostOptions { Identity = identity };
+        options.Transports.Add(new TcpTransport());
+        options.SecureChannels.Add(new NoiseSecureChannel(identity));
+        options.Muxers.Add(new YamuxMuxer());
+        return options;
+    }
+}
