@@ -49,6 +49,29 @@ public sealed class HostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Identify_push_updates_the_remote_peer_store()
+    {
+        var (a, aIdentify) = await StartAsync();
+        var (b, bIdentify) = await StartAsync();
+        var pushed = new TaskCompletionSource<PeerInfo>();
+        var connection = await a.DialAsync(b.ListenAddresses[0]);
+        await Task.Delay(200); // let the automatic identify on connect finish first
+        aIdentify.Identified += (_, info) =>
+        {
+            if (info.Protocols.Contains("/casto/new/1.0.0"))
+            {
+                pushed.TrySetResult(info);
+            }
+        };
+        b.SetStreamHandler("/casto/new/1.0.0", (_, _) => ValueTask.CompletedTask);
+        await bIdentify.PushAsync();
+        var info = await pushed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(b.PeerId, info.Peer);
+        Assert.Contains("/casto/new/1.0.0", a.PeerStore.Get(b.PeerId)!.Protocols);
+        Assert.Equal(b.PeerId, connection.RemotePeer);
+    }
+
+    [Fact]
     public async Task Perf_moves_bytes_both_ways()
     {
         var (a, _) = await StartAsync();

@@ -1,7 +1,7 @@
 // js-libp2p 3.x reference peer for Casto's interop tests (tcp + noise + yamux + identify + ping + perf).
 //   node --import ./polyfill.mjs peer.mjs listen [MULTIADDR]     prints {"peerId","addrs","protocols"} and serves until SIGTERM
 //   node --import ./polyfill.mjs peer.mjs dial MULTIADDR SCENARIO [ARGS]   runs one scenario, prints one JSON line
-// Scenarios: ping N | identify | echo STREAMS BYTES | perf UP DOWN | connect
+// Scenarios: ping N | identify | echo STREAMS BYTES | perf UP DOWN | connect | connect-loop N
 // Test protocols served: /casto/echo/1.0.0 (echo), /casto/reset/1.0.0 (reads a chunk, then resets),
 // /casto/close/1.0.0 (reads a chunk, then closes both ways), /perf/1.0.0 (libp2p perf spec).
 import { createHash, randomBytes } from 'node:crypto'
@@ -49,7 +49,7 @@ const node = await createLibp2p({
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
   services: { identify: identify(), ping: ping() },
-  connectionManager: { maxConnections: 1000 }
+  connectionManager: { maxConnections: 1000, inboundConnectionThreshold: 10000, maxIncomingPendingConnections: 1000 }
 })
 
 await node.handle('/casto/echo/1.0.0', async (stream) => {
@@ -91,6 +91,20 @@ async function run (ma, scenario, rest, started) {
     case 'connect': {
       const connection = await node.dial(ma)
       return { remotePeer: connection.remotePeer.toString(), ms: performance.now() - started }
+    }
+    case 'connect-loop': {
+      // dial + first ping on a fresh connection, N times in one process: [0] is cold, the rest warm
+      const times = []
+      for (let i = 0; i < Number(rest[0] ?? 20); i++) {
+        const t0 = performance.now()
+        const connection = await node.dial(ma)
+        await node.services.ping.ping(ma)
+        times.push(performance.now() - t0)
+        await node.hangUp(connection.remotePeer)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      const warm = times.slice(1).sort((a, b) => a - b)
+      return { coldMs: times[0], warmMedianMs: warm[Math.floor(warm.length / 2)] ?? times[0] }
     }
     case 'ping': {
       const rtts = []

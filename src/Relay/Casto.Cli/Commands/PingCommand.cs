@@ -16,31 +16,48 @@ internal static class PingCommand
     {
         var address = new Argument<string>("MULTIADDR") { Description = "Peer address ending in /p2p/<peer id>." };
         var count = new Option<int>("--count") { Description = "Pings to send (default 4).", DefaultValueFactory = _ => 4 };
+        var connections = new Option<int>("--connections")
+        {
+            Description = "Fresh connections to make one after another, each closed after its pings (default 1); "
+                + "later ones show the warm handshake cost.",
+            DefaultValueFactory = _ => 1,
+        };
         var key = KeyOption.Create();
         key.Description = "Private key file to dial with (default: a fresh Ed25519 key).";
-        var command = new Command("ping", "Measure round-trip times to a peer with /ipfs/ping/1.0.0.") { address, count, key };
+        var command = new Command("ping", "Measure round-trip times to a peer with /ipfs/ping/1.0.0.") { address, count, connections, key };
         command.SetAction(async (result, cancellationToken) =>
         {
             try
             {
                 var target = Multiaddr.Parse(result.GetValue(address)!);
                 var n = result.GetValue(count);
-                if (n < 1)
+                var fresh = result.GetValue(connections);
+                if (n < 1 || fresh < 1)
                 {
-                    throw new FormatException("--count must be at least 1.");
+                    throw new FormatException("--count and --connections must be at least 1.");
                 }
 
                 using var identity = NodeFactory.LoadKey(result.GetValue(key), ephemeralByDefault: true);
                 await using var host = await NodeFactory.StartAsync(identity, [], cancellationToken).ConfigureAwait(false);
-                var started = Stopwatch.GetTimestamp();
-                var connection = await host.DialAsync(target, cancellationToken).ConfigureAwait(false);
-                var connected = Stopwatch.GetElapsedTime(started);
-                var rtts = await PingProtocol.PingAsync(connection, n, cancellationToken).ConfigureAwait(false);
-                var connectMs = (connected + rtts[0]).TotalMilliseconds; // dial + handshake + first round trip
-                for (var i = 0; i < rtts.Count; i++)
+                var seq = 0;
+                for (var c = 0; c < fresh; c++)
                 {
-                    await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"{{\"seq\":{i + 1},\"rttMs\":{rtts[i].TotalMilliseconds:0.###},\"connectMs\":{connectMs:0.###}}}")).ConfigureAwait(false);
+                    var started = Stopwatch.GetTimestamp();
+                    var connection = await host.DialAsync(target, cancellationToken).ConfigureAwait(false);
+                    var connected = Stopwatch.GetElapsedTime(started);
+                    var rtts = await PingProtocol.PingAsync(connection, n, cancellationToken).ConfigureAwait(false);
+                    var connectMs = (connected + rtts[0]).TotalMilliseconds; // dial + handshakes + first round trip
+                    foreach (var rtt in rtts)
+                    {
+                        await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                            $"{{\"seq\":{++seq},\"rttMs\":{rtt.TotalMilliseconds:0.###},\"connectMs\":{connectMs:0.###}}}")).ConfigureAwait(false);
+                    }
+
+                    if (c < fresh - 1)
+                    {
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                        await connection.Completion.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 return CastoCli.Ok;

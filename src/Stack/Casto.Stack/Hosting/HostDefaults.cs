@@ -1,3 +1,4 @@
+using Casto.Stack.Buffers;
 using Casto.Stack.Identity;
 using Casto.Stack.Muxers.Yamux;
 using Casto.Stack.Security.Noise;
@@ -13,9 +14,10 @@ public static class HostDefaults
     {
         ArgumentNullException.ThrowIfNull(identity);
         var options = new HostOptions { Identity = identity };
-        options.Transports.Add(new TcpTransport());
+        var pool = new BlockMemoryPool(); // one bounded pool for the socket and stream pipes of this host
+        options.Transports.Add(new TcpTransport(new TcpTransportOptions { MemoryPool = pool }));
         options.SecureChannels.Add(new NoiseSecureChannel(identity));
-        options.Muxers.Add(new YamuxMuxer());
+        options.Muxers.Add(new YamuxMuxer(new YamuxOptions { MemoryPool = pool }));
         return options;
     }
 }

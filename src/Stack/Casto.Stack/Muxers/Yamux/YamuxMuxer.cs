@@ -20,6 +20,7 @@ public sealed class YamuxMuxer : IStreamMuxer
         options ??= new YamuxOptions();
         options.Validate();
         _options = options.Clone();
+        _options.MemoryPool ??= new Buffers.BlockMemoryPool();
         _logger = _options.LoggerFactory?.CreateLogger<YamuxMuxer>() ?? NullLogger<YamuxMuxer>.Instance;
     }
 

@@ -55,6 +55,9 @@ public sealed class YamuxOptions
     /// <summary>How long a keep-alive ping may go unanswered before the session fails with <see cref="YamuxError.Timeout"/> (default 30 s).</summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Buffers for the stream pipes (default: a <see cref="Buffers.BlockMemoryPool"/> per muxer).</summary>
+    public System.Buffers.MemoryPool<byte>? MemoryPool { get; set; }
+
     /// <summary>The clock for keep-alives and round-trip times (default <see cref="TimeProvider.System"/>).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -49,6 +49,7 @@ internal sealed partial class YamuxSession : IMuxedConnection
         Time = options.TimeProvider;
         _logger = logger;
         ReceivePipeOptions = new PipeOptions(
+            pool: options.MemoryPool,
             readerScheduler: PipeScheduler.ThreadPool,
             writerScheduler: PipeScheduler.Inline,
             pauseWriterThreshold: 0, // never blocks the read loop: the receive window bounds what a stream buffers
@@ -56,6 +57,7 @@ internal sealed partial class YamuxSession : IMuxedConnection
             minimumSegmentSize: 16 * 1024,
             useSynchronizationContext: false);
         SendPipeOptions = new PipeOptions(
+            pool: options.MemoryPool,
             readerScheduler: PipeScheduler.Inline,
             writerScheduler: PipeScheduler.ThreadPool,
             pauseWriterThreshold: options.StreamWriteBufferSize,

@@ -27,9 +27,11 @@ internal sealed class SocketConnection : IDuplexConnection
         LocalAddress = TcpAddress.ToMultiaddr(socket.LocalEndPoint);
         RemoteAddress = TcpAddress.ToMultiaddr(socket.RemoteEndPoint);
         _input = new Pipe(new PipeOptions(
+            pool: options.MemoryPool,
             pauseWriterThreshold: options.MaxReadBufferSize, resumeWriterThreshold: options.MaxReadBufferSize / 2,
             minimumSegmentSize: MinReceiveBuffer, useSynchronizationContext: false));
         _output = new Pipe(new PipeOptions(
+            pool: options.MemoryPool,
             pauseWriterThreshold: options.MaxWriteBufferSize, resumeWriterThreshold: options.MaxWriteBufferSize / 2,
             useSynchronizationContext: false));
         Transport = new DuplexPipe(_input.Reader, _output.Writer);

@@ -16,6 +16,7 @@ public sealed class TcpTransport : ITransport
     {
         _options = options ?? new TcpTransportOptions();
         _options.Validate();
+        _options.MemoryPool ??= new Buffers.BlockMemoryPool();
     }
 
     /// <inheritdoc/>

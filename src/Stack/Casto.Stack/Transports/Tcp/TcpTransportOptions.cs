@@ -18,6 +18,9 @@ public sealed class TcpTransportOptions
     /// <summary>Bytes written but not yet sent before writers wait (default 1 MiB).</summary>
     public long MaxWriteBufferSize { get; set; } = 1024 * 1024;
 
+    /// <summary>Buffers for the socket pipes (default: a <see cref="Buffers.BlockMemoryPool"/> per transport).</summary>
+    public System.Buffers.MemoryPool<byte>? MemoryPool { get; set; }
+
     /// <summary>Time source for timeouts (default <see cref="TimeProvider.System"/>).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
