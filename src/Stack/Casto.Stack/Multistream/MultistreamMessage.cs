@@ -1,6 +1,7 @@
 // Spec: https://github.com/multiformats/multistream-select#protocol
 using System.Buffers;
 using System.Text;
+using Casto.Stack.Framing;
 using Casto.Stack.Multiformats;
 
 namespace Casto.Stack.Multistream;
@@ -26,33 +27,26 @@ internal static class MultistreamMessage
     public static bool TryRead(in ReadOnlySequence<byte> buffer, out string text, out SequencePosition consumed)
     {
         text = string.Empty;
-        consumed = buffer.Start;
-        ulong length;
-        int prefix;
+        ReadOnlySequence<byte> body;
         try
         {
-            if (!VarInt.TryRead(buffer, out length, out prefix))
+            if (!LengthPrefixed.TryRead(buffer, MaxLength, out body, out consumed))
             {
                 return false;
             }
         }
-        catch (MultiformatsException ex)
+        catch (InvalidDataException ex)
         {
-            throw new MultistreamException(MultistreamError.InvalidMessage, "Invalid message length prefix.", ex);
+            throw new MultistreamException(MultistreamError.InvalidMessage, ex.Message, ex);
         }
 
-        if (length is 0 or > MaxLength)
+        if (body.IsEmpty)
         {
-            throw new MultistreamException(MultistreamError.InvalidMessage, $"Message length {length} is outside 1..{MaxLength}.");
+            throw new MultistreamException(MultistreamError.InvalidMessage, "Empty message.");
         }
 
-        if (buffer.Length - prefix < (long)length)
-        {
-            return false;
-        }
-
-        var body = buffer.Slice(prefix, (long)length);
-        Span<byte> bytes = stackalloc byte[(int)length];
+        var length = (int)body.Length;
+        Span<byte> bytes = stackalloc byte[length];
         body.CopyTo(bytes);
         if (bytes[^1] != (byte)'\n')
         {
@@ -68,7 +62,6 @@ internal static class MultistreamMessage
             throw new MultistreamException(MultistreamError.InvalidMessage, "Message is not valid UTF-8.", ex);
         }
 
-        consumed = body.End;
         return true;
     }
 

@@ -1,12 +1,13 @@
-namespace Casto.Stack.Tests;
+namespace Casto.Testing;
 
 /// <summary>Helpers for "bad input only raises the area's typed exception" properties.</summary>
-internal static class Fuzz
+public static class Fuzz
 {
     /// <summary>Runs <paramref name="action"/>; succeeding or throwing <typeparamref name="T"/> is fine, anything else fails.</summary>
     public static void OnlyThrows<T>(Action action)
         where T : Exception
     {
+        ArgumentNullException.ThrowIfNull(action);
         try
         {
             action();
