@@ -41,7 +41,11 @@ public sealed class MemoryConnection : IDuplexConnection
     public static (MemoryConnection Client, MemoryConnection Server) CreatePair(
         Multiaddr? clientAddress = null, Multiaddr? serverAddress = null, long bufferSize = DefaultBufferSize)
     {
-        var options = new PipeOptions(pauseWriterThreshold: bufferSize, resumeWriterThreshold: bufferSize / 2, useSynchronizationContext: false);
+        var options = new PipeOptions(
+            pool: new Buffers.BlockMemoryPool(maxRetainedBlocks: 256),
+            pauseWriterThreshold: bufferSize,
+            resumeWriterThreshold: bufferSize / 2,
+            useSynchronizationContext: false);
         var toServer = new Pipe(options);
         var toClient = new Pipe(options);
         var shared = new Shared();
