@@ -32,9 +32,11 @@ internal sealed partial class SrtpContext
                 : AddStream(ssrc, outbound: true) ?? throw new SrtpException(SrtpError.SsrcLimit, $"More than {_maxSsrcs} SSRCs.");
 
             // The sender estimates like the receiver, so retransmissions of old sequence numbers keep their index.
-            if (!stream.TryEstimateRoc(seq, out uint roc, out _))
+            if (!stream.TryEstimateRoc(seq, out uint roc, out bool beforeStart))
             {
-                throw new SrtpException(SrtpError.KeyExhausted, "The SRTP packet index space (2^48) is used up; re-key.");
+                throw beforeStart
+                    ? new SrtpException(SrtpError.InvalidPacket, $"Sequence number {seq} lies before the first packet sent on SSRC {ssrc}.")
+                    : new SrtpException(SrtpError.KeyExhausted, "The SRTP packet index space (2^48) is used up; re-key.");
             }
 
             _cipher.EncryptRtp(rtp, destination, headerLength, ssrc, roc);
