@@ -19,7 +19,7 @@ public sealed class SrtpRoundTripTests
                 uint nextSsrc = 1;
                 Prop.ForAll<ushort, byte[], byte>((seq, payload, shape) =>
                 {
-                    byte[] rtp = Rtp(nextSsrc++, seq, 0, csrcs: shape & 3, extension: (shape & 4) != 0);
+                    byte[] rtp = RtpPacketBytes(nextSsrc++, seq, 0, csrcs: shape & 3, extension: (shape & 4) != 0);
                     rtp = [.. rtp, .. payload ?? []];
                     byte[] srtp = Protect(sender, rtp);
                     Assert.Equal(rtp.Length + sender.RtpOverhead, srtp.Length);
@@ -40,7 +40,7 @@ public sealed class SrtpRoundTripTests
             {
                 Prop.ForAll<uint, byte[], bool>((ssrc, body, encrypt) =>
                 {
-                    byte[] rtcp = [.. Rtcp(ssrc), .. body ?? []];
+                    byte[] rtcp = [.. RtcpPacketBytes(ssrc), .. body ?? []];
                     byte[] srtcp = ProtectRtcp(sender, rtcp, encrypt);
                     Assert.Equal(rtcp.Length + sender.RtcpOverhead, srtcp.Length);
                     Assert.Equal(UnprotectRtcp(receiver, srtcp), rtcp);
@@ -56,7 +56,7 @@ public sealed class SrtpRoundTripTests
         var profile = (SrtpProfile)profileId;
         (SrtpContext a, SrtpContext b) = Pair(profile);
         (SrtpContext receiver, SrtpContext rtcpReceiver) = Pair(profile);
-        byte[] rtp = Rtp(7, 100, 1200, csrcs: 2, extension: true);
+        byte[] rtp = RtpPacketBytes(7, 100, 1200, csrcs: 2, extension: true);
         byte[] expected = Protect(a, rtp);
 
         var buffer = new byte[1500];
@@ -66,7 +66,7 @@ public sealed class SrtpRoundTripTests
         Assert.True(receiver.TryUnprotectInPlace(buffer, length, out int rtpLength));
         Assert.Equal(rtp, buffer[..rtpLength]);
 
-        byte[] rtcp = Rtcp(7);
+        byte[] rtcp = RtcpPacketBytes(7);
         rtcp.CopyTo(buffer, 0);
         length = b.ProtectRtcpInPlace(buffer, rtcp.Length);
         Assert.True(rtcpReceiver.TryUnprotectRtcpInPlace(buffer, length, out int rtcpLength));
@@ -79,8 +79,8 @@ public sealed class SrtpRoundTripTests
     {
         var profile = (SrtpProfile)profileId;
         (SrtpContext sender, SrtpContext receiver) = Pair(profile);
-        byte[] srtp = Protect(sender, Rtp(9, 1, 40, extension: true));
-        byte[] srtcp = ProtectRtcp(sender, Rtcp(9));
+        byte[] srtp = Protect(sender, RtpPacketBytes(9, 1, 40, extension: true));
+        byte[] srtcp = ProtectRtcp(sender, RtcpPacketBytes(9));
         for (int i = 0; i < srtp.Length; i++)
         {
             byte[] copy = (byte[])srtp.Clone();
@@ -130,12 +130,12 @@ public sealed class SrtpRoundTripTests
     public void ShortAndWrongVersionPackets_CountAsMalformed()
     {
         using var receiver = SrtpContext.Create(SrtpProfile.Aes128CmHmacSha1_80, MasterKey(SrtpProfile.Aes128CmHmacSha1_80), MasterSalt(SrtpProfile.Aes128CmHmacSha1_80));
-        byte[] tooShort = Rtp(1, 1, 0)[..12];
+        byte[] tooShort = RtpPacketBytes(1, 1, 0)[..12];
         Assert.Null(Unprotect(receiver, tooShort));
-        byte[] version1 = Rtp(1, 1, 20);
+        byte[] version1 = RtpPacketBytes(1, 1, 20);
         version1[0] = 0x40;
         Assert.Null(Unprotect(receiver, version1));
-        byte[] extensionPastEnd = Rtp(1, 1, 20, extension: true);
+        byte[] extensionPastEnd = RtpPacketBytes(1, 1, 20, extension: true);
         extensionPastEnd[15] = 0xFF;
         Assert.Null(Unprotect(receiver, extensionPastEnd));
         Assert.Null(UnprotectRtcp(receiver, new byte[21]));
@@ -152,7 +152,7 @@ public sealed class SrtpRoundTripTests
         Assert.Throws<ArgumentOutOfRangeException>(() => SrtpContext.Create(profile, MasterKey(profile), MasterSalt(profile), new SrtpOptions { MaxSsrcs = 0 }));
 
         using var context = SrtpContext.Create(profile, MasterKey(profile), MasterSalt(profile));
-        byte[] rtp = Rtp(1, 1, 20);
+        byte[] rtp = RtpPacketBytes(1, 1, 20);
         Assert.Throws<ArgumentException>(() => context.Protect(rtp, new byte[rtp.Length]));
         Assert.Equal(SrtpError.InvalidPacket, Assert.Throws<SrtpException>(() => context.Protect(new byte[5], new byte[100])).Error);
         Assert.Equal(SrtpError.InvalidPacket, Assert.Throws<SrtpException>(() => context.ProtectRtcp(new byte[4], new byte[100])).Error);
@@ -171,10 +171,10 @@ public sealed class SrtpRoundTripTests
             byte[] material = [.. Enumerable.Range(0, profile.KeyingMaterialLength()).Select(i => (byte)i)];
             (SrtpContext clientOut, SrtpContext clientIn) = SrtpKeyingMaterial.CreateContexts(profile, material, isClient: true);
             (SrtpContext serverOut, SrtpContext serverIn) = SrtpKeyingMaterial.CreateContexts(profile, material, isClient: false);
-            byte[] rtp = Rtp(3, 3, 30);
+            byte[] rtp = RtpPacketBytes(3, 3, 30);
             Assert.Equal(rtp, Unprotect(serverIn, Protect(clientOut, rtp)));
             Assert.Equal(rtp, Unprotect(clientIn, Protect(serverOut, rtp)));
-            Assert.Null(Unprotect(clientIn, Protect(clientOut, Rtp(4, 3, 30))));
+            Assert.Null(Unprotect(clientIn, Protect(clientOut, RtpPacketBytes(4, 3, 30))));
         }
     }
 }

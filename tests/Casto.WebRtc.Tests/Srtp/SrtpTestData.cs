@@ -27,7 +27,7 @@ internal static class SrtpTestData
          SrtpContext.Create(profile, MasterKey(profile), MasterSalt(profile), options));
 
     /// <summary>An RTP packet: version 2, PT 96, optional CSRCs and a one-word extension, payload bytes from the seed.</summary>
-    public static byte[] Rtp(uint ssrc, ushort seq, int payloadLength, int csrcs = 0, bool extension = false, byte seed = 0)
+    public static byte[] RtpPacketBytes(uint ssrc, ushort seq, int payloadLength, int csrcs = 0, bool extension = false, byte seed = 0)
     {
         int header = 12 + (4 * csrcs) + (extension ? 8 : 0);
         var packet = new byte[header + payloadLength];
@@ -60,7 +60,7 @@ internal static class SrtpTestData
     }
 
     /// <summary>An RTCP receiver report with one report block from <paramref name="ssrc"/>.</summary>
-    public static byte[] Rtcp(uint ssrc, byte seed = 0)
+    public static byte[] RtcpPacketBytes(uint ssrc, byte seed = 0)
     {
         var packet = new byte[32];
         packet[0] = 0x81;
