@@ -1,0 +1,171 @@
+// Spec: https://www.rfc-editor.org/rfc/rfc6347 (DTLS 1.2), https://www.rfc-editor.org/rfc/rfc5764 (DTLS-SRTP),
+//       https://www.rfc-editor.org/rfc/rfc5763 + https://www.rfc-editor.org/rfc/rfc8842 (roles, fingerprints)
+using System.Security.Cryptography;
+using Casto.WebRtc.Srtp;
+using Org.BouncyCastle.Crypto.Tls;
+using Org.BouncyCastle.Security;
+
+namespace Casto.WebRtc.Dtls;
+
+/// <summary>
+/// An established DTLS-SRTP association: the SRTP contexts keyed from the handshake (RFC 5764 §4.2) and the
+/// <see cref="DtlsTransport"/> that carries application data (SCTP, RFC 8261).
+/// </summary>
+internal sealed class DtlsSrtpTransport : IDisposable
+{
+    private bool _disposed;
+
+    private DtlsSrtpTransport(DtlsRole role, SrtpProfile profile, SrtpContext outbound, SrtpContext inbound, DtlsTransport transport)
+    {
+        Role = role;
+        SrtpProfile = profile;
+        Outbound = outbound;
+        Inbound = inbound;
+        Transport = transport;
+    }
+
+    /// <summary>Our role.</summary>
+    public DtlsRole Role { get; }
+
+    /// <summary>The negotiated SRTP protection profile.</summary>
+    public SrtpProfile SrtpProfile { get; }
+
+    /// <summary>Protects what we send (our write keys).</summary>
+    public SrtpContext Outbound { get; }
+
+    /// <summary>Unprotects what the peer sends (its write keys).</summary>
+    public SrtpContext Inbound { get; }
+
+    /// <summary>
+    /// The DTLS record layer for application data; its <c>Receive</c> blocks (BouncyCastle), so read it from a
+    /// dedicated loop. Closing it sends close_notify.
+    /// </summary>
+    public DtlsTransport Transport { get; }
+
+    /// <summary>
+    /// Runs the DTLS handshake over <paramref name="datagrams"/> in <see cref="DtlsOptions.Role"/>, verifies the
+    /// peer's certificate fingerprint and derives the SRTP contexts. Throws <see cref="DtlsException"/>.
+    /// </summary>
+    /// <remarks>
+    /// BouncyCastle's handshake is a blocking loop over <see cref="DatagramTransport.Receive"/>, so — the one
+    /// exception to the house async style — it runs on a dedicated long-running thread and this method awaits it.
+    /// The timeout (<see cref="DtlsOptions.HandshakeTimeout"/>, on <see cref="DtlsOptions.TimeProvider"/>) and
+    /// <paramref name="cancellationToken"/> abort <paramref name="datagrams"/>, which ends that thread.
+    /// </remarks>
+    public static async ValueTask<DtlsSrtpTransport> HandshakeAsync(
+        DtlsOptions options, QueuedDatagramTransport datagrams, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(datagrams);
+        options.Validate();
+        var negotiation = new DtlsSrtpNegotiation(options);
+        DtlsRole role = options.Role;
+        DtlsTransport transport;
+        using (ITimer timer = options.TimeProvider.CreateTimer(
+            static s => ((QueuedDatagramTransport)s!).Abort(DtlsError.HandshakeTimeout), datagrams, options.HandshakeTimeout, Timeout.InfiniteTimeSpan))
+        using (cancellationToken.Register(static s => ((QueuedDatagramTransport)s!).Abort(DtlsError.Closed), datagrams))
+        {
+            transport = await Task.Factory.StartNew(
+                () => Handshake(role, negotiation, datagrams),
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach,
+                TaskScheduler.Default).ConfigureAwait(false);
+        }
+
+        try
+        {
+            if (datagrams.IsClosed)
+            {
+                throw new DtlsException(DtlsError.HandshakeTimeout, "The DTLS handshake timed out.");
+            }
+
+            if (!negotiation.PeerVerified)
+            {
+                throw new DtlsException(DtlsError.FingerprintMismatch, "The DTLS peer's certificate was not verified.");
+            }
+
+            if (negotiation.Profile is not SrtpProfile profile || negotiation.KeyingMaterial is not byte[] material)
+            {
+                throw new DtlsException(DtlsError.NoSrtpProfile, "No SRTP keying material was negotiated.");
+            }
+
+            try
+            {
+                (SrtpContext outbound, SrtpContext inbound) =
+                    SrtpKeyingMaterial.CreateContexts(profile, material, role == DtlsRole.Client, options.SrtpOptions);
+                return new DtlsSrtpTransport(role, profile, outbound, inbound, transport);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(material);
+            }
+        }
+        catch
+        {
+            transport.Close();
+            throw;
+        }
+    }
+
+    /// <summary>Sends close_notify, closes the datagram transport and releases the SRTP contexts.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            Transport.Close();
+        }
+        catch (IOException)
+        {
+            // Closing a transport whose datagram side is already gone.
+        }
+
+        Outbound.Dispose();
+        Inbound.Dispose();
+    }
+
+    private static DtlsTransport Handshake(DtlsRole role, DtlsSrtpNegotiation negotiation, QueuedDatagramTransport datagrams)
+    {
+        try
+        {
+            var random = new SecureRandom();
+            return role == DtlsRole.Client
+                ? new DtlsClientProtocol(random).Connect(new DtlsSrtpClient(negotiation), datagrams)
+                : new DtlsServerProtocol(random).Accept(new DtlsSrtpServer(negotiation), datagrams);
+        }
+        catch (Exception e) when (e is not DtlsException)
+        {
+            datagrams.Close();
+            throw Map(e, negotiation);
+        }
+        catch
+        {
+            datagrams.Close();
+            throw;
+        }
+    }
+
+    private static DtlsException Map(Exception e, DtlsSrtpNegotiation negotiation)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is DtlsException dtls)
+            {
+                return dtls;
+            }
+        }
+
+        if (negotiation.AlertReceived is byte alert)
+        {
+            return new DtlsException(DtlsError.AlertReceived, $"The DTLS peer sent a fatal alert: {AlertDescription.GetText(alert)}.", e);
+        }
+
+        string what = e is TlsFatalAlert fatal ? AlertDescription.GetText(fatal.AlertDescription) : e.GetType().Name;
+        return new DtlsException(DtlsError.HandshakeFailed, $"The DTLS handshake failed: {what}.", e);
+    }
+}
