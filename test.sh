@@ -10,7 +10,7 @@ root=$(pwd)
 log() { printf '[test.sh] %s\n' "$*" >&2; }
 
 # --- Debian packages (only as root; otherwise they must already be there) -----------------------------------
-apt_packages=(nodejs npm)            # node runs the js-libp2p reference peers
+apt_packages=(nodejs npm openssl)    # node runs the js-libp2p reference peers; openssl is a DTLS peer
 missing=()
 for pkg in "${apt_packages[@]}"; do
   case "$pkg" in

@@ -27,16 +27,16 @@ public sealed class DtlsHandshakeTests
 
             for (ushort seq = 1; seq < 5; seq++)
             {
-                byte[] rtp = Rtp(0x1234, seq, 100, seed: (byte)seq);
+                byte[] rtp = RtpPacketBytes(0x1234, seq, 100, seed: (byte)seq);
                 Assert.Equal(rtp, Unprotect(server.Inbound, Protect(client.Outbound, rtp)));
-                byte[] back = Rtp(0x5678, seq, 80, seed: (byte)(seq + 7));
+                byte[] back = RtpPacketBytes(0x5678, seq, 80, seed: (byte)(seq + 7));
                 Assert.Equal(back, Unprotect(client.Inbound, Protect(server.Outbound, back)));
-                byte[] rtcp = Rtcp(0x1234);
+                byte[] rtcp = RtcpPacketBytes(0x1234);
                 Assert.Equal(rtcp, UnprotectRtcp(client.Inbound, ProtectRtcp(server.Outbound, rtcp)));
             }
 
             // Each side's write keys differ: a packet protected by the client cannot be read with the client's inbound keys.
-            Assert.Null(Unprotect(client.Inbound, Protect(client.Outbound, Rtp(0x9999, 1, 10))));
+            Assert.Null(Unprotect(client.Inbound, Protect(client.Outbound, RtpPacketBytes(0x9999, 1, 10))));
         }
     }
 

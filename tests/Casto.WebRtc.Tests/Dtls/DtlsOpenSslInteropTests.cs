@@ -84,9 +84,9 @@ public sealed partial class DtlsOpenSslInteropTests : IDisposable
         using (theirOut)
         using (theirIn)
         {
-            byte[] rtp = Rtp(0xCAFE, 1, 160);
+            byte[] rtp = RtpPacketBytes(0xCAFE, 1, 160);
             Assert.Equal(rtp, Unprotect(theirIn, Protect(ours.Outbound, rtp)));
-            byte[] back = Rtp(0xBEEF, 9, 100, seed: 3);
+            byte[] back = RtpPacketBytes(0xBEEF, 9, 100, seed: 3);
             Assert.Equal(back, Unprotect(ours.Inbound, Protect(theirOut, back)));
         }
     }
