@@ -31,7 +31,8 @@ public readonly record struct PacedFrame(ReadOnlyMemory<byte> Data, bool IsKeyfr
 /// Plays a <see cref="MediaClip"/> in real time on a <see cref="TimeProvider"/>: frame i (of loop k) is released
 /// when <c>(k * clip.Duration + timestamp_i - timestamp_0)</c> ticks have passed since the enumeration started,
 /// with RTP timestamp <c>InitialRtpTimestamp + that time at ClockRate</c> (30 fps ⇒ +3000 per frame at 90 kHz).
-/// A consumer that falls behind gets the late frames at once; none are skipped.
+/// A frame is never released before its due time (timers run in whole milliseconds, so up to 1 ms after it plus
+/// timer latency). A consumer that falls behind gets the late frames at once; none are skipped.
 /// </summary>
 public sealed class PacedMediaSource
 {
@@ -68,10 +69,11 @@ public sealed class PacedMediaSource
                 MediaClipFrame frame = _clip[i];
                 long ticks = (loop * _clip.Duration) + frame.Timestamp - first;
                 TimeSpan due = _clip.Timebase.ToTimeSpan(ticks);
-                TimeSpan wait = due - _time.GetElapsedTime(start);
-                if (wait > TimeSpan.Zero)
+                for (TimeSpan wait = due - _time.GetElapsedTime(start); wait > TimeSpan.Zero; wait = due - _time.GetElapsedTime(start))
                 {
-                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                    // Task.Delay works in whole milliseconds: round up so a frame is never released early.
+                    long ms = (wait.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
+                    await Task.Delay(TimeSpan.FromMilliseconds(ms), _time, cancellationToken).ConfigureAwait(false);
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
