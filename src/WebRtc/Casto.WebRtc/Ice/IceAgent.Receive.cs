@@ -176,6 +176,6 @@ internal sealed partial class IceAgent
         RaiseEvents();
     }
 
-    private IPEndPoint ToEndPoint(SocketAddress address) =>
-        (IPEndPoint)_sockets[0].Candidate.EndPoint.Create(address);
+    private static IPEndPoint ToEndPoint(LocalSocket local, SocketAddress address) =>
+        (IPEndPoint)local.Candidate.EndPoint.Create(address);
 }

@@ -58,7 +58,7 @@ internal sealed partial class IceAgent
             }
 
             // Peer-reflexive candidate learned from the request (§7.3.1.3).
-            remote = new IceCandidate("prflx" + _remoteCandidates.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), priority, ToEndPoint(source), SdpCandidateType.PeerReflexive);
+            remote = new IceCandidate("prflx" + _remoteCandidates.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), priority, ToEndPoint(local, source), SdpCandidateType.PeerReflexive);
             AddRemoteLocked(remote);
         }
 
@@ -195,8 +195,13 @@ internal sealed partial class IceAgent
         {
             if (response.TryGetErrorCode(out var code, out _) && code == RoleConflict && !consent)
             {
-                // §7.2.5.1: switch role and retry the same pair as a triggered check.
-                SwitchRole(Role == IceRole.Controlling ? IceRole.Controlled : IceRole.Controlling);
+                // §7.2.5.1: take the role opposite the one the request carried (we may have switched already), retry the pair.
+                var role = pair.SentAsControlling ? IceRole.Controlled : IceRole.Controlling;
+                if (role != Role)
+                {
+                    SwitchRole(role);
+                }
+
                 pair.State = IcePairState.Waiting;
                 _triggered.Enqueue(pair);
                 return;
@@ -281,7 +286,8 @@ internal sealed partial class IceAgent
         var writer = new StunWriter(_scratch, StunClass.Request, StunMethod.Binding, pair.TransactionId);
         writer.AddUsername(_checkUsername!);
         writer.AddPriority(IcePriority.Candidate(SdpCandidateType.PeerReflexive, 65535 - _sockets.FindIndex(s => s.Candidate == pair.Local)));
-        if (Role == IceRole.Controlling)
+        pair.SentAsControlling = Role == IceRole.Controlling;
+        if (pair.SentAsControlling)
         {
             writer.AddIceControlling(_tieBreaker);
             if (pair.UseCandidate && !pair.ConsentCheck)

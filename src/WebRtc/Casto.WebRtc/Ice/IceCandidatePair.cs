@@ -41,6 +41,9 @@ internal sealed class IceCandidatePair
 
     internal bool ConsentCheck { get; set; }
 
+    /// <summary>The role the last request on this pair claimed (for a 487 answer, §7.2.5.1).</summary>
+    internal bool SentAsControlling { get; set; }
+
     internal int Transmissions { get; set; }
 
     internal long NextRetransmit { get; set; }
