@@ -99,6 +99,38 @@ public sealed class IceAgentTests
     }
 
     [Fact]
+    public async Task PeerReflexiveCandidateIsLearnedFromChecksAndTrickledDuplicateIsIgnored()
+    {
+        // B is told nothing about A's candidates: it learns A as peer-reflexive from A's checks (RFC 8445 §7.3.1.3).
+        await using var peers = IceTestPeers.Create(IceRole.Controlling, null, IceRole.Controlled, null, signalCandidatesToB: false);
+        peers.Start();
+
+        Assert.True(await IceTestPeers.UntilAsync(() => peers.A.State == IceConnectionState.Completed && peers.B.State == IceConnectionState.Completed, Timeout));
+        var remote = peers.B.SelectedPair!.Remote;
+        Assert.Equal(Casto.WebRtc.Sdp.SdpCandidateType.PeerReflexive, remote.Type);
+        Assert.Equal(peers.A.LocalCandidates[0].EndPoint, remote.EndPoint);
+        Assert.Equal(1862270975u, remote.Priority); // PRIORITY of the check = prflx type preference
+
+        // The late trickled host candidate for the same address is a duplicate; end-of-candidates changes nothing.
+        peers.B.AddRemoteCandidate(peers.A.LocalCandidates[0].ToSdp());
+        peers.B.AddRemoteEndOfCandidates();
+        byte[] rtcp = [0x80, 200, 0, 6];
+        await peers.A.SendAsync(rtcp);
+        await AssertReceivedAsync(peers.B, rtcp, peers.A.LocalCandidates[0].EndPoint, PacketKind.Rtcp);
+        Assert.Equal(IceConnectionState.Completed, peers.B.State);
+    }
+
+    [Theory]
+    [InlineData("candidate:1 1 tcp 2130706431 127.0.0.1 9 typ host tcptype active")]
+    [InlineData("candidate:1 1 udp 2130706431 0c7e3ad1-1b1d-4b5e-9b55-3bd1f4f0e4a2.local 5000 typ host")]
+    [InlineData("candidate:1 2 udp 2130706430 127.0.0.1 5001 typ host")]
+    public void UnsupportedRemoteCandidatesAreRejected(string line)
+    {
+        var ex = Assert.Throws<IceException>(() => IceCandidate.FromSdp(Casto.WebRtc.Sdp.SdpCandidate.Parse(line)));
+        Assert.Equal(IceError.InvalidRemote, ex.Error);
+    }
+
+    [Fact]
     public async Task SendBeforeAnyValidPairThrowsNotConnected()
     {
         await using var agent = IceAgent.Create(IceRole.Controlling);

@@ -16,7 +16,7 @@ internal sealed class IceTestPeers : IAsyncDisposable
 
     public IceAgent B { get; }
 
-    public static IceTestPeers Create(IceRole roleA, IceOptions? optionsA, IceRole roleB, IceOptions? optionsB, string? wrongPasswordForA = null)
+    public static IceTestPeers Create(IceRole roleA, IceOptions? optionsA, IceRole roleB, IceOptions? optionsB, string? wrongPasswordForA = null, bool signalCandidatesToB = true)
     {
         var a = IceAgent.Create(roleA, optionsA);
         var b = IceAgent.Create(roleB, optionsB);
@@ -27,13 +27,17 @@ internal sealed class IceTestPeers : IAsyncDisposable
             a.AddRemoteCandidate(c.ToSdp()); // through the SDP form, as signalling would
         }
 
-        foreach (var c in a.LocalCandidates)
+        a.AddRemoteEndOfCandidates();
+        if (signalCandidatesToB)
         {
-            b.AddRemoteCandidate(c.ToSdp());
+            foreach (var c in a.LocalCandidates)
+            {
+                b.AddRemoteCandidate(c.ToSdp());
+            }
+
+            b.AddRemoteEndOfCandidates();
         }
 
-        a.AddRemoteEndOfCandidates();
-        b.AddRemoteEndOfCandidates();
         return new IceTestPeers(a, b);
     }
 

@@ -34,6 +34,12 @@ internal sealed partial class IceAgent
 
     private void TickChecks(long now)
     {
+        if (_time.GetElapsedTime(_checkingSince, now) >= _options.ConnectTimeout)
+        {
+            SetState(IceConnectionState.Failed);
+            return;
+        }
+
         if (_remoteKey is null)
         {
             return;
@@ -76,8 +82,7 @@ internal sealed partial class IceAgent
             Transmit(next, now, retransmit: false);
         }
 
-        if (_time.GetElapsedTime(_checkingSince, now) >= _options.ConnectTimeout
-            || (_endOfCandidates && _pairs.Count > 0 && _pairs.TrueForAll(static p => p.State == IcePairState.Failed)))
+        if (_endOfCandidates && _pairs.Count > 0 && _pairs.TrueForAll(static p => p.State == IcePairState.Failed))
         {
             SetState(IceConnectionState.Failed);
         }

@@ -42,6 +42,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
     private long _nextConsent;
     private long _lastLiteCheck;
     private bool _endOfCandidates;
+    private bool _dispatching;
     private IceConnectionState _state;
     private IceCandidatePair? _selected;
     private IceCandidate? _lastSource;
@@ -329,14 +330,44 @@ internal sealed partial class IceAgent : IAsyncDisposable
         }
     }
 
+    /// <summary>Delivers queued state changes in order, one dispatcher at a time, without holding any lock during the callback.</summary>
     private void RaiseEvents()
     {
         lock (_eventGate)
         {
-            while (_pendingEvents.TryDequeue(out var state))
+            if (_dispatching)
             {
+                return;
+            }
+
+            _dispatching = true;
+        }
+
+        try
+        {
+            while (true)
+            {
+                IceConnectionState state;
+                lock (_eventGate)
+                {
+                    if (!_pendingEvents.TryDequeue(out state))
+                    {
+                        _dispatching = false;
+                        return;
+                    }
+                }
+
                 StateChanged?.Invoke(this, state);
             }
+        }
+        catch
+        {
+            lock (_eventGate)
+            {
+                _dispatching = false;
+            }
+
+            throw;
         }
     }
 
