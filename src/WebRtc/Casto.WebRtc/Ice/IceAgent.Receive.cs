@@ -14,7 +14,7 @@ internal sealed partial class IceAgent
     /// Sends one datagram to the selected pair (or, before nomination, the best validated pair: RFC 8445 §12.1 lets
     /// media flow on a valid pair). No allocation: the remote address is serialized once per candidate.
     /// </summary>
-    public async ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default)
+    public ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default)
     {
         IceCandidatePair? pair;
         lock (_gate)
@@ -28,9 +28,31 @@ internal sealed partial class IceAgent
             throw new IceException(IceError.NotConnected, "No selected or validated candidate pair yet.");
         }
 
+        ValueTask<int> send;
         try
         {
-            await pair.Socket.SendToAsync(datagram, SocketFlags.None, pair.Remote.SocketAddress, cancellationToken).ConfigureAwait(false);
+            send = pair.Socket.SendToAsync(datagram, SocketFlags.None, pair.Remote.SocketAddress, cancellationToken);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            throw new IceException(IceError.Closed, "Sending on the ICE socket failed.", ex);
+        }
+
+        // Fast path: UDP sends almost always complete synchronously; no state machine then.
+        if (send.IsCompletedSuccessfully)
+        {
+            _ = send.Result;
+            return default;
+        }
+
+        return AwaitSendAsync(send);
+    }
+
+    private static async ValueTask AwaitSendAsync(ValueTask<int> send)
+    {
+        try
+        {
+            await send.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
