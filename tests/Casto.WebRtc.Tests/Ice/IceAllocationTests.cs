@@ -27,6 +27,7 @@ public sealed class IceAllocationTests
 
         // Measured ~0.1 B/packet (timer ticks); a per-packet byte[] alone would be ≥ 1,224. Debug build: async state machines are classes, so this also guards the synchronous fast paths.
         Assert.True(perPacket < 8, $"{perPacket:F1} bytes allocated per forwarded packet");
+        Assert.True(peers.B.BuffersAllocated <= 1024 + 8, $"{peers.B.BuffersAllocated} receive buffers");
     }
 
     private static async Task PumpAsync(IceTestPeers peers, byte[] packet, int count)

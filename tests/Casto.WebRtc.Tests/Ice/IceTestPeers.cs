@@ -82,7 +82,7 @@ internal sealed class IceTestPeers : IAsyncDisposable
             }
 
             clock.Advance(step);
-            await Task.Delay(2);
+            await Task.Delay(5);
         }
 
         return true;

@@ -1,5 +1,4 @@
 // Spec: https://www.rfc-editor.org/rfc/rfc9443#section-3 (demultiplexing on the ICE 5-tuple)
-using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using Casto.WebRtc.Demux;
@@ -78,7 +77,7 @@ internal sealed partial class IceAgent
         var source = new SocketAddress(local.Socket.AddressFamily);
         while (!cancellationToken.IsCancellationRequested)
         {
-            var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxDatagramSize);
+            var buffer = _buffers.Rent();
             var handedOff = false;
             try
             {
@@ -98,7 +97,7 @@ internal sealed partial class IceAgent
             {
                 if (!handedOff)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    _buffers.Return(buffer);
                 }
             }
         }
@@ -137,7 +136,7 @@ internal sealed partial class IceAgent
             return false;
         }
 
-        if (!_datagrams.Writer.TryWrite(new IceDatagram(buffer, length, remote.EndPoint, kind)))
+        if (!_datagrams.Writer.TryWrite(new IceDatagram(_buffers, buffer, length, remote.EndPoint, kind)))
         {
             Interlocked.Increment(ref Counters._queueFull);
             return false;

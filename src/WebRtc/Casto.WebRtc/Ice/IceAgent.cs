@@ -26,6 +26,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
     private readonly List<IceCandidatePair> _pairs = [];
     private readonly Queue<IceCandidatePair> _triggered = new();
     private readonly Channel<IceDatagram> _datagrams;
+    private readonly IceBufferPool _buffers;
     private readonly CancellationTokenSource _closing = new();
     private readonly byte[] _scratch = new byte[ScratchSize];
     private readonly List<Task> _loops = [];
@@ -56,6 +57,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
         LocalUfrag = IceCredentials.NewUfrag();
         LocalPassword = IceCredentials.NewPassword();
         _localKey = Stun.StunCredentials.ShortTermKey(LocalPassword);
+        _buffers = new IceBufferPool(options.MaxDatagramSize, options.ReceiveQueueCapacity + 8);
         _datagrams = Channel.CreateBounded<IceDatagram>(new BoundedChannelOptions(options.ReceiveQueueCapacity)
         {
             SingleReader = true,
@@ -105,6 +107,9 @@ internal sealed partial class IceAgent : IAsyncDisposable
     public ChannelReader<IceDatagram> Datagrams => _datagrams.Reader;
 
     public IceCounters Counters { get; } = new();
+
+    /// <summary>Receive buffers allocated so far: bounded by the queue capacity plus what the consumer holds.</summary>
+    internal long BuffersAllocated => _buffers.Allocated;
 
     /// <summary>Creates the agent and binds one UDP socket (port 0) per <see cref="IceOptions.LocalAddresses"/>.</summary>
     public static IceAgent Create(IceRole role, IceOptions? options = null)

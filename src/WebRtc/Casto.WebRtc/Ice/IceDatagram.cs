@@ -1,5 +1,4 @@
 // Spec: https://www.rfc-editor.org/rfc/rfc9443#section-3 (non-STUN traffic on the ICE 5-tuple goes to the upper layers)
-using System.Buffers;
 using System.Net;
 using Casto.WebRtc.Demux;
 
@@ -12,9 +11,11 @@ namespace Casto.WebRtc.Ice;
 internal readonly struct IceDatagram : IDisposable
 {
     private readonly byte[] _buffer;
+    private readonly IceBufferPool _pool;
 
-    internal IceDatagram(byte[] buffer, int length, IPEndPoint remoteEndPoint, PacketKind kind)
+    internal IceDatagram(IceBufferPool pool, byte[] buffer, int length, IPEndPoint remoteEndPoint, PacketKind kind)
     {
+        _pool = pool;
         _buffer = buffer;
         Length = length;
         RemoteEndPoint = remoteEndPoint;
@@ -34,7 +35,7 @@ internal readonly struct IceDatagram : IDisposable
     {
         if (_buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            _pool.Return(_buffer);
         }
     }
 }
