@@ -1,0 +1,202 @@
+// Spec: https://www.rfc-editor.org/rfc/rfc9443#section-3 (demultiplexing on the ICE 5-tuple)
+using System.Net;
+using System.Net.Sockets;
+using Casto.WebRtc.Demux;
+using Casto.WebRtc.Stun;
+
+namespace Casto.WebRtc.Ice;
+
+/// <summary>Receive loop, demultiplexing and the upper-layer send path.</summary>
+internal sealed partial class IceAgent
+{
+    /// <summary>
+    /// Sends one datagram to the selected pair (or, before nomination, the best validated pair: RFC 8445 §12.1 lets
+    /// media flow on a valid pair). No allocation: the remote address is serialized once per candidate.
+    /// </summary>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default)
+    {
+        IceCandidatePair? pair;
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            pair = _selected ?? BestValidPair();
+        }
+
+        if (pair is null)
+        {
+            throw new IceException(IceError.NotConnected, "No selected or validated candidate pair yet.");
+        }
+
+        ValueTask<int> send;
+        try
+        {
+            send = pair.Socket.SendToAsync(datagram, SocketFlags.None, pair.Remote.SocketAddress, cancellationToken);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            throw new IceException(IceError.Closed, "Sending on the ICE socket failed.", ex);
+        }
+
+        // Fast path: UDP sends almost always complete synchronously; no state machine then.
+        if (send.IsCompletedSuccessfully)
+        {
+            _ = send.Result;
+            return default;
+        }
+
+        return AwaitSendAsync(send);
+    }
+
+    private static async ValueTask AwaitSendAsync(ValueTask<int> send)
+    {
+        try
+        {
+            await send.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            throw new IceException(IceError.Closed, "Sending on the ICE socket failed.", ex);
+        }
+    }
+
+    private IceCandidatePair? BestValidPair()
+    {
+        foreach (var p in _pairs)
+        {
+            if (p.IsValid)
+            {
+                return p; // _pairs is sorted by priority
+            }
+        }
+
+        return null;
+    }
+
+    private async Task ReceiveLoopAsync(LocalSocket local, CancellationToken cancellationToken)
+    {
+        var source = new SocketAddress(local.Socket.AddressFamily);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var buffer = _buffers.Rent();
+            var handedOff = false;
+            try
+            {
+                var length = await local.Socket.ReceiveFromAsync(buffer.AsMemory(0, _options.MaxDatagramSize), SocketFlags.None, source, cancellationToken)
+                    .ConfigureAwait(false);
+                handedOff = OnDatagram(local, buffer, length, source);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize or SocketError.ConnectionRefused)
+            {
+                // ICMP errors and oversize datagrams: keep receiving.
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+            finally
+            {
+                if (!handedOff)
+                {
+                    _buffers.Return(buffer);
+                }
+            }
+        }
+    }
+
+    /// <summary>Returns true when the buffer was handed to the consumer (who then returns it to the pool).</summary>
+    private bool OnDatagram(LocalSocket local, byte[] buffer, int length, SocketAddress source)
+    {
+        var data = buffer.AsSpan(0, length);
+        var kind = PacketClassifier.Classify(data);
+        if (kind == PacketKind.Stun)
+        {
+            OnStun(local, data, source);
+            return false;
+        }
+
+        if (kind is PacketKind.Unknown or PacketKind.TurnChannel or PacketKind.Zrtp or PacketKind.Quic)
+        {
+            Interlocked.Increment(ref Counters._unknownDatagrams);
+            return false;
+        }
+
+        IceCandidate? remote;
+        lock (_gate)
+        {
+            remote = IsTerminal ? null : FindRemote(source);
+            if (remote is { Validated: true })
+            {
+                _lastSource = remote;
+            }
+        }
+
+        if (remote is not { Validated: true })
+        {
+            Interlocked.Increment(ref Counters._unvalidatedSource);
+            return false;
+        }
+
+        if (!_datagrams.Writer.TryWrite(new IceDatagram(_buffers, buffer, length, remote.EndPoint, kind)))
+        {
+            Interlocked.Increment(ref Counters._queueFull);
+            return false;
+        }
+
+        Interlocked.Increment(ref Counters._forwarded);
+        return true;
+    }
+
+    private void OnStun(LocalSocket local, ReadOnlySpan<byte> data, SocketAddress source)
+    {
+        try
+        {
+            if (!StunMessage.TryRead(data, out var message))
+            {
+                Interlocked.Increment(ref Counters._malformedStun);
+                return;
+            }
+
+            if (message.HasFingerprint && !message.VerifyFingerprint())
+            {
+                Interlocked.Increment(ref Counters._malformedStun);
+                return;
+            }
+
+            if (message.Method != StunMethod.Binding)
+            {
+                Interlocked.Increment(ref Counters._unauthenticatedStun);
+                return;
+            }
+
+            lock (_gate)
+            {
+                if (IsTerminal)
+                {
+                    return;
+                }
+
+                switch (message.Class)
+                {
+                    case StunClass.Request:
+                        OnRequest(local, message, source);
+                        break;
+                    case StunClass.SuccessResponse:
+                    case StunClass.ErrorResponse:
+                        OnResponse(local, message, source);
+                        break;
+                    default:
+                        break; // Binding indications are keepalives (RFC 8445 §11).
+                }
+            }
+        }
+        catch (StunException)
+        {
+            Interlocked.Increment(ref Counters._malformedStun);
+        }
+
+        RaiseEvents();
+    }
+
+    private static IPEndPoint ToEndPoint(LocalSocket local, SocketAddress address) =>
+        (IPEndPoint)local.Candidate.EndPoint.Create(address);
+}

@@ -1,0 +1,388 @@
+// Spec: https://www.rfc-editor.org/rfc/rfc8445 (full agent, lite §2.5), https://www.rfc-editor.org/rfc/rfc7675 (consent freshness)
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Casto.WebRtc.Sdp;
+
+namespace Casto.WebRtc.Ice;
+
+/// <summary>
+/// ICE agent for one component (rtcp-mux + BUNDLE) over UDP host candidates. Full or lite (<see cref="IceOptions.Lite"/>).
+/// STUN on its sockets is handled here; every other datagram from a validated remote candidate is queued on
+/// <see cref="Datagrams"/> for DTLS/SRTP. State lives under one lock; the timer (tick = Ta) drives checks,
+/// retransmissions, nomination and consent. Usage: <see cref="Create"/>, exchange <see cref="LocalUfrag"/>/
+/// <see cref="LocalPassword"/>/<see cref="LocalCandidates"/>, <see cref="SetRemoteCredentials"/>,
+/// <see cref="AddRemoteCandidate(IceCandidate)"/>, <see cref="Start"/>.
+/// </summary>
+internal sealed partial class IceAgent : IAsyncDisposable
+{
+    private const int ScratchSize = 512;
+
+    private readonly Lock _gate = new();
+    private readonly IceOptions _options;
+    private readonly TimeProvider _time;
+    private readonly List<LocalSocket> _sockets = [];
+    private readonly List<IceCandidate> _remoteCandidates = [];
+    private readonly List<IceCandidatePair> _pairs = [];
+    private readonly Queue<IceCandidatePair> _triggered = new();
+    private readonly Channel<IceDatagram> _datagrams;
+    private readonly IceBufferPool _buffers;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly byte[] _scratch = new byte[ScratchSize];
+    private readonly List<Task> _loops = [];
+    private readonly Queue<IceConnectionState> _pendingEvents = new();
+    private readonly Lock _eventGate = new();
+    private readonly ulong _tieBreaker;
+    private byte[] _localKey;
+    private byte[]? _remoteKey;
+    private string? _remoteUfrag;
+    private string? _checkUsername;
+    private ITimer? _timer;
+    private long _checkingSince;
+    private long _firstValidAt = -1;
+    private long _nextConsent;
+    private long _lastLiteCheck;
+    private bool _endOfCandidates;
+    private bool _dispatching;
+    private IceConnectionState _state;
+    private IceCandidatePair? _selected;
+    private IceCandidate? _lastSource;
+
+    private IceAgent(IceRole role, IceOptions options)
+    {
+        _options = options;
+        _time = options.TimeProvider;
+        Role = options.Lite ? IceRole.Controlled : role;
+        _tieBreaker = options.TieBreaker ?? IceCredentials.NewTieBreaker();
+        LocalUfrag = IceCredentials.NewUfrag();
+        LocalPassword = IceCredentials.NewPassword();
+        _localKey = Stun.StunCredentials.ShortTermKey(LocalPassword);
+        _buffers = new IceBufferPool(options.MaxDatagramSize, options.ReceiveQueueCapacity + 8);
+        _datagrams = Channel.CreateBounded<IceDatagram>(new BoundedChannelOptions(options.ReceiveQueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>Raised (outside the agent lock, in order) on every state change.</summary>
+    public event EventHandler<IceConnectionState>? StateChanged;
+
+    public string LocalUfrag { get; }
+
+    public string LocalPassword { get; }
+
+    public bool IsLite => _options.Lite;
+
+    /// <summary>Current role; changes when a role conflict is resolved (RFC 8445 §7.3.1.1).</summary>
+    public IceRole Role { get; private set; }
+
+    public IceConnectionState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>Host candidates, one per configured local address.</summary>
+    public IReadOnlyList<IceCandidate> LocalCandidates => _sockets.ConvertAll(s => s.Candidate);
+
+    /// <summary>The nominated pair data goes to, or null.</summary>
+    public IceCandidatePair? SelectedPair
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _selected;
+            }
+        }
+    }
+
+    /// <summary>Non-STUN datagrams from validated remote candidates. Dispose each one.</summary>
+    public ChannelReader<IceDatagram> Datagrams => _datagrams.Reader;
+
+    public IceCounters Counters { get; } = new();
+
+    /// <summary>Receive buffers allocated so far: bounded by the queue capacity plus what the consumer holds.</summary>
+    internal long BuffersAllocated => _buffers.Allocated;
+
+    /// <summary>Creates the agent and binds one UDP socket (port 0) per <see cref="IceOptions.LocalAddresses"/>.</summary>
+    public static IceAgent Create(IceRole role, IceOptions? options = null)
+    {
+        options ??= new IceOptions();
+        options.Validate();
+        var agent = new IceAgent(role, options);
+        try
+        {
+            for (var i = 0; i < options.LocalAddresses.Count; i++)
+            {
+                var address = options.LocalAddresses[i];
+                var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(address, 0));
+                }
+                catch (SocketException ex)
+                {
+                    socket.Dispose();
+                    throw new IceException(IceError.SocketError, $"Cannot bind UDP on {address}.", ex);
+                }
+
+                var endPoint = (IPEndPoint)socket.LocalEndPoint!;
+                var priority = IcePriority.Candidate(SdpCandidateType.Host, 65535 - i);
+                var foundation = (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                agent._sockets.Add(new LocalSocket(socket, new IceCandidate(foundation, priority, endPoint, SdpCandidateType.Host)));
+            }
+        }
+        catch
+        {
+            agent.DisposeSockets();
+            throw;
+        }
+
+        return agent;
+    }
+
+    /// <summary>The peer's ufrag and password (from its SDP). Needed before checks are sent and responses verified.</summary>
+    public void SetRemoteCredentials(string ufrag, string password)
+    {
+        if (!IceCredentials.IsValid(ufrag, 4) || !IceCredentials.IsValid(password, 22))
+        {
+            throw new IceException(IceError.InvalidRemote, "Remote ufrag (4–256 ice-chars) or password (22–256 ice-chars) is invalid.");
+        }
+
+        lock (_gate)
+        {
+            _remoteUfrag = ufrag;
+            _remoteKey = Stun.StunCredentials.ShortTermKey(password);
+            _checkUsername = ufrag + ":" + LocalUfrag;
+        }
+    }
+
+    /// <summary>Adds a remote candidate (trickle: any time). Pairs are formed with every local candidate of its family.</summary>
+    public void AddRemoteCandidate(IceCandidate candidate)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            if (FindRemote(candidate.SocketAddress) is { } known)
+            {
+                return; // already known (for example learned as peer-reflexive first)
+            }
+
+            if (_remoteCandidates.Count >= _options.MaxRemoteCandidates)
+            {
+                throw new IceException(IceError.InvalidRemote, $"More than {_options.MaxRemoteCandidates} remote candidates.");
+            }
+
+            AddRemoteLocked(candidate);
+        }
+    }
+
+    /// <summary>Adds a remote candidate from its SDP form (UDP, component 1, IP literal).</summary>
+    public void AddRemoteCandidate(SdpCandidate candidate) => AddRemoteCandidate(IceCandidate.FromSdp(candidate));
+
+    /// <summary>The peer signalled end-of-candidates: once every pair has failed the agent fails.</summary>
+    public void AddRemoteEndOfCandidates()
+    {
+        lock (_gate)
+        {
+            _endOfCandidates = true;
+        }
+    }
+
+    /// <summary>Starts receiving and the timer; a full agent starts checking once remote credentials and candidates are known.</summary>
+    public void Start()
+    {
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            if (_timer is not null)
+            {
+                return;
+            }
+
+            foreach (var s in _sockets)
+            {
+                _loops.Add(ReceiveLoopAsync(s, _closing.Token));
+            }
+
+            _checkingSince = _time.GetTimestamp();
+            _lastLiteCheck = _checkingSince;
+            SetState(IceConnectionState.Checking);
+            _timer = _time.CreateTimer(static s => ((IceAgent)s!).OnTick(), this, _options.CheckInterval, _options.CheckInterval);
+        }
+
+        RaiseEvents();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            if (_state == IceConnectionState.Closed)
+            {
+                return;
+            }
+
+            SetState(IceConnectionState.Closed);
+        }
+
+        RaiseEvents();
+        if (_timer is not null)
+        {
+            await _timer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _closing.CancelAsync().ConfigureAwait(false);
+        DisposeSockets();
+        try
+        {
+            await Task.WhenAll(_loops).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _datagrams.Writer.TryComplete();
+        while (_datagrams.Reader.TryRead(out var d))
+        {
+            d.Dispose();
+        }
+
+        _closing.Dispose();
+    }
+
+    private void AddRemoteLocked(IceCandidate candidate)
+    {
+        _remoteCandidates.Add(candidate);
+        foreach (var s in _sockets)
+        {
+            if (s.Candidate.IsIPv6 == candidate.IsIPv6)
+            {
+                var pair = new IceCandidatePair(s.Candidate, s.Socket, candidate);
+                pair.UpdatePriority(Role);
+                var at = _pairs.FindIndex(p => p.Priority < pair.Priority);
+                _pairs.Insert(at < 0 ? _pairs.Count : at, pair);
+            }
+        }
+    }
+
+    private IceCandidate? FindRemote(SocketAddress address)
+    {
+        if (_lastSource is { } last && last.SocketAddress.Equals(address))
+        {
+            return last;
+        }
+
+        foreach (var c in _remoteCandidates)
+        {
+            if (c.SocketAddress.Equals(address))
+            {
+                return c;
+            }
+        }
+
+        return null;
+    }
+
+    private IceCandidatePair? FindPair(LocalSocket local, IceCandidate remote)
+    {
+        foreach (var p in _pairs)
+        {
+            if (p.Remote == remote && p.Local == local.Candidate)
+            {
+                return p;
+            }
+        }
+
+        return null;
+    }
+
+    private bool IsTerminal => _state is IceConnectionState.Failed or IceConnectionState.Closed;
+
+    private void ThrowIfClosed()
+    {
+        if (IsTerminal)
+        {
+            throw new IceException(IceError.Closed, $"The ICE agent is {_state}.");
+        }
+    }
+
+    /// <summary>Under the lock: records the change; <see cref="RaiseEvents"/> delivers it after the lock is released.</summary>
+    private void SetState(IceConnectionState state)
+    {
+        if (_state == state || (IsTerminal && state != IceConnectionState.Closed))
+        {
+            return;
+        }
+
+        _state = state;
+        lock (_eventGate)
+        {
+            _pendingEvents.Enqueue(state);
+        }
+
+        if (state == IceConnectionState.Failed)
+        {
+            _datagrams.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Delivers queued state changes in order, one dispatcher at a time, without holding any lock during the callback.</summary>
+    private void RaiseEvents()
+    {
+        lock (_eventGate)
+        {
+            if (_dispatching)
+            {
+                return;
+            }
+
+            _dispatching = true;
+        }
+
+        try
+        {
+            while (true)
+            {
+                IceConnectionState state;
+                lock (_eventGate)
+                {
+                    if (!_pendingEvents.TryDequeue(out state))
+                    {
+                        _dispatching = false;
+                        return;
+                    }
+                }
+
+                StateChanged?.Invoke(this, state);
+            }
+        }
+        catch
+        {
+            lock (_eventGate)
+            {
+                _dispatching = false;
+            }
+
+            throw;
+        }
+    }
+
+    private void DisposeSockets()
+    {
+        foreach (var s in _sockets)
+        {
+            s.Socket.Dispose();
+        }
+    }
+
+    private sealed record LocalSocket(Socket Socket, IceCandidate Candidate);
+}
