@@ -1,7 +1,7 @@
-namespace Casto.WebRtc.Tests.Ice;
+namespace Casto.Testing;
 
 /// <summary>A fake clock with timers: time moves (and timers fire, on the caller's thread) only through <see cref="Advance"/>.</summary>
-internal sealed class ManualTimeProvider : TimeProvider
+public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];
@@ -13,7 +13,11 @@ internal sealed class ManualTimeProvider : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(GetTimestamp());
 
+    /// <summary>Time elapsed since the clock was created.</summary>
     public TimeSpan Now => TimeSpan.FromTicks(GetTimestamp());
+
+    /// <summary>Same as <see cref="Now"/>.</summary>
+    public TimeSpan Elapsed => Now;
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
