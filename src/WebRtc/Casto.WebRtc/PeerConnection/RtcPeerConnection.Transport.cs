@@ -1,0 +1,286 @@
+// Spec: https://www.rfc-editor.org/rfc/rfc8829#section-5.10 (applying descriptions starts ICE/DTLS),
+//       https://www.rfc-editor.org/rfc/rfc8842#section-5 (a=setup → DTLS role), https://www.rfc-editor.org/rfc/rfc9443#section-3 (demux)
+using System.Runtime.CompilerServices;
+using Casto.WebRtc.Demux;
+using Casto.WebRtc.Dtls;
+using Casto.WebRtc.Ice;
+using Casto.WebRtc.Sdp;
+using Casto.WebRtc.Srtp;
+
+namespace Casto.WebRtc.PeerConnection;
+
+/// <summary>Connecting (ICE, then DTLS-SRTP over the ICE datagrams), the receive pump, sending and closing.</summary>
+internal sealed partial class RtcPeerConnection
+{
+    private const byte DtlsAlertContentType = 21;
+    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _iceConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly object _sendLock = new();
+    private QueuedDatagramTransport? _dtlsQueue;
+    private DtlsSrtpTransport? _dtls;
+    private SrtpContext? _inbound;
+    private SrtpContext? _outbound;
+    private Task? _pump;
+    private Task? _connect;
+    private long _undecryptable;
+
+    /// <summary>Received SRTP packets that failed authentication/replay checks.</summary>
+    public long UndecryptablePackets => Interlocked.Read(ref _undecryptable);
+
+    /// <summary>Protects <paramref name="rtpPacket"/> with SRTP and sends it on the selected ICE pair.</summary>
+    public ValueTask SendRtpAsync(ReadOnlyMemory<byte> rtpPacket, CancellationToken cancellationToken = default)
+    {
+        SrtpContext outbound = Volatile.Read(ref _outbound)
+            ?? throw (ConnectionState == RtcPeerConnectionState.Closed
+                ? new PeerConnectionException(PeerConnectionError.Closed, "The peer connection is closed.")
+                : State("Not connected yet."));
+        if (ConnectionState != RtcPeerConnectionState.Connected)
+        {
+            throw new PeerConnectionException(PeerConnectionError.Closed, $"The peer connection is {ConnectionState}.");
+        }
+
+        byte[] buffer = new byte[rtpPacket.Length + outbound.RtpOverhead];
+        int length;
+        try
+        {
+            lock (_sendLock)
+            {
+                length = outbound.Protect(rtpPacket.Span, buffer);
+            }
+        }
+        catch (SrtpException ex)
+        {
+            throw new PeerConnectionException(PeerConnectionError.InvalidState, "Cannot protect the RTP packet: " + ex.Message, ex);
+        }
+
+        return SendAsync(buffer.AsMemory(0, length), cancellationToken);
+    }
+
+    /// <summary>The next unprotected RTP packet; throws <see cref="PeerConnectionException"/> (Closed) after close.</summary>
+    public async ValueTask<ReadOnlyMemory<byte>> ReadRtpAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _received.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Threading.Channels.ChannelClosedException ex)
+        {
+            throw new PeerConnectionException(PeerConnectionError.Closed, "The peer connection is closed.", ex);
+        }
+    }
+
+    /// <summary>All unprotected RTP packets until the connection closes.</summary>
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAllRtpAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var packet in _received.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return packet;
+        }
+    }
+
+    /// <summary>Closes: DTLS close_notify to the peer, ICE sockets released, the RTP channel completed.</summary>
+    public async Task CloseAsync()
+    {
+        Task? connect;
+        lock (_gate)
+        {
+            if (_state == RtcPeerConnectionState.Closed)
+            {
+                return;
+            }
+        }
+
+        SetState(RtcPeerConnectionState.Closed);
+        lock (_gate)
+        {
+            connect = _connect;
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (connect is not null)
+        {
+            await connect.ConfigureAwait(false); // ConnectAsync never throws
+        }
+
+        Interlocked.Exchange(ref _outbound, null);
+        Interlocked.Exchange(ref _inbound, null);
+        try
+        {
+            _dtls?.Dispose(); // sends close_notify through the (still open) ICE agent
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        {
+        }
+
+        _dtlsQueue?.Close();
+        if (_ice is not null)
+        {
+            await _ice.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_pump is not null)
+        {
+            await _pump.ConfigureAwait(false);
+        }
+
+        _received.Writer.TryComplete();
+        _connected.TrySetException(new PeerConnectionException(PeerConnectionError.Closed, "The peer connection was closed."));
+        _stop.Dispose();
+    }
+
+    public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
+
+    private void StartIfReady()
+    {
+        lock (_gate)
+        {
+            if (_connect is not null || _localDescription is null || _remote is null || _ice is null)
+            {
+                return;
+            }
+
+            _dtlsQueue = new QueuedDatagramTransport(SendDtlsAsync, 64, 1200);
+            _ice.StateChanged += OnIceStateChanged;
+            _pump = Task.Run(() => PumpAsync(_ice, _dtlsQueue, _stop.Token));
+            _connect = Task.Run(() => ConnectAsync(_ice, _dtlsQueue, _remote, _stop.Token));
+        }
+    }
+
+    private async Task ConnectAsync(IceAgent ice, QueuedDatagramTransport dtlsQueue, RtcRemoteParameters remote, CancellationToken cancellationToken)
+    {
+        try
+        {
+            SetState(RtcPeerConnectionState.Connecting);
+            ice.Start();
+            await _iceConnected.Task.WaitAsync(_options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+
+            // We answered actpass with active (client); as offerer, the answer's active makes us the server.
+            var localSetup = _isOfferer ? (remote.Setup == SdpSetup.Active ? SdpSetup.Passive : SdpSetup.Active) : SdpSetup.Active;
+            var dtlsOptions = new DtlsOptions
+            {
+                Role = localSetup == SdpSetup.Active ? DtlsRole.Client : DtlsRole.Server,
+                Certificate = _certificate,
+                RemoteFingerprint = remote.Fingerprint,
+                HandshakeTimeout = _options.ConnectTimeout,
+            };
+            var dtls = await DtlsSrtpTransport.HandshakeAsync(dtlsOptions, dtlsQueue, cancellationToken).ConfigureAwait(false);
+            _dtls = dtls;
+            Volatile.Write(ref _inbound, dtls.Inbound);
+            Volatile.Write(ref _outbound, dtls.Outbound);
+            if (SetState(RtcPeerConnectionState.Connected))
+            {
+                _connected.TrySetResult();
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException or IceException or DtlsException or IOException)
+        {
+            if (SetState(RtcPeerConnectionState.Failed))
+            {
+                _connected.TrySetException(new PeerConnectionException(PeerConnectionError.ConnectFailed, "Connecting failed: " + ex.Message, ex));
+            }
+        }
+    }
+
+    private void OnIceStateChanged(object? sender, IceConnectionState state)
+    {
+        switch (state)
+        {
+            // Completed (a nominated, selected pair), not Connected: IceAgent's send path only uses pairs in state
+            // Succeeded, and a pair being re-checked for nomination is briefly InProgress, so sends between the first
+            // valid pair and nomination can fail with IceError.NotConnected.
+            case IceConnectionState.Completed:
+                _iceConnected.TrySetResult();
+                break;
+            case IceConnectionState.Failed:
+                _iceConnected.TrySetException(new IceException(IceError.Closed, "ICE failed."));
+                if (SetState(RtcPeerConnectionState.Failed))
+                {
+                    _connected.TrySetException(new PeerConnectionException(PeerConnectionError.ConnectFailed, "ICE failed."));
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>RFC 9443 demux of the ICE datagrams: DTLS to the DTLS transport, SRTP unprotected into the channel.</summary>
+    private async Task PumpAsync(IceAgent ice, QueuedDatagramTransport dtlsQueue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var datagram in ice.Datagrams.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                using (datagram)
+                {
+                    switch (datagram.Kind)
+                    {
+                        case PacketKind.Dtls when Volatile.Read(ref _inbound) is not null && datagram.Data.Span[0] == DtlsAlertContentType:
+                            // After the handshake the only alerts are close_notify or fatal ones: the association is over.
+                            _ = Task.Run(CloseAsync, CancellationToken.None);
+                            return;
+                        case PacketKind.Dtls:
+                            dtlsQueue.TryEnqueue(datagram.Data.Span);
+                            break;
+                        case PacketKind.Rtp:
+                            Receive(datagram.Data.Span);
+                            break;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+        }
+    }
+
+    private void Receive(ReadOnlySpan<byte> srtp)
+    {
+        SrtpContext? inbound = Volatile.Read(ref _inbound);
+        if (inbound is null)
+        {
+            return;
+        }
+
+        byte[] rtp = new byte[srtp.Length];
+        if (inbound.TryUnprotect(srtp, rtp, out int length))
+        {
+            _received.Writer.TryWrite(rtp.AsMemory(0, length));
+        }
+        else
+        {
+            Interlocked.Increment(ref _undecryptable);
+        }
+    }
+
+    private async ValueTask SendDtlsAsync(ReadOnlyMemory<byte> datagram)
+    {
+        try
+        {
+            await SendAsync(datagram, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (PeerConnectionException)
+        {
+            // Lost like any datagram; DTLS retransmits.
+        }
+    }
+
+    private async ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken)
+    {
+        var ice = _ice ?? throw State("Not connected yet.");
+        try
+        {
+            await ice.SendAsync(datagram, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IceException ex)
+        {
+            throw new PeerConnectionException(PeerConnectionError.Closed, "Sending failed: " + ex.Message, ex);
+        }
+        catch (ObjectDisposedException ex)
+        {
+            throw new PeerConnectionException(PeerConnectionError.Closed, "Sending failed: the connection is closed.", ex);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+// Spec: https://www.w3.org/TR/webrtc/#interface-definition (RTCPeerConnection),
+//       https://www.rfc-editor.org/rfc/rfc8829#section-5 (JSEP offer/answer, non-trickle)
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Casto.WebRtc.Dtls;
+using Casto.WebRtc.Ice;
+using Casto.WebRtc.Sdp;
+
+namespace Casto.WebRtc.PeerConnection;
+
+/// <summary>
+/// A minimal RTCPeerConnection for one bundled VP8 video m-line, non-trickle: create/set the offer and answer, then
+/// ICE (offerer controlling), DTLS (role from a=setup) and SRTP run by themselves. Send RTP with
+/// <see cref="SendRtpAsync"/>; read unprotected RTP with <see cref="ReadRtpAsync"/> / <see cref="ReadAllRtpAsync"/>.
+/// </summary>
+internal sealed partial class RtcPeerConnection : IAsyncDisposable
+{
+    private readonly RtcPeerConnectionOptions _options;
+    private readonly DtlsCertificate _certificate;
+    private readonly Channel<ReadOnlyMemory<byte>> _received;
+    private readonly object _gate = new();
+    private readonly string _streamId;
+    private readonly ulong _sessionId;
+    private IceAgent? _ice;
+    private bool _isOfferer;
+    private string? _localDescription;
+    private SessionDescription? _remoteSdp;
+    private RtcRemoteParameters? _remote;
+    private RtcPeerConnectionState _state;
+
+    public RtcPeerConnection(RtcPeerConnectionOptions? options = null)
+    {
+        _options = options ?? new RtcPeerConnectionOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.ReceiveQueueCapacity, 1);
+        _certificate = DtlsCertificate.Generate();
+        Ssrc = _options.Ssrc != 0 ? _options.Ssrc : (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
+        _streamId = "casto-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
+        _sessionId = (ulong)RandomNumberGenerator.GetInt32(1, int.MaxValue);
+        _received = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(_options.ReceiveQueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleWriter = true,
+        });
+    }
+
+    /// <summary>Raised on every <see cref="ConnectionState"/> change, on the thread that made it.</summary>
+    public event EventHandler<RtcPeerConnectionState>? ConnectionStateChanged;
+
+    public RtcPeerConnectionState ConnectionState
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>The SSRC announced in our a=ssrc.</summary>
+    public uint Ssrc { get; }
+
+    public string? LocalDescription => _localDescription;
+
+    public string? RemoteDescription => _remoteSdp?.ToString();
+
+    /// <summary>Unprotected RTP packets from the peer; completes on close.</summary>
+    public ChannelReader<ReadOnlyMemory<byte>> RtpPackets => _received.Reader;
+
+    /// <summary>Creates an offer (actpass, our host candidates); pass it to <see cref="SetLocalDescription"/>.</summary>
+    public Task<string> CreateOfferAsync()
+    {
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            if (_remoteSdp is not null || _localDescription is not null)
+            {
+                throw State("createOffer is only supported in the initial stable state (no renegotiation).");
+            }
+
+            _isOfferer = true;
+            _ice ??= IceAgent.Create(IceRole.Controlling, IceOptions());
+            return Task.FromResult(RtcSdp.CreateOffer(_ice, _certificate, _options, Ssrc, _streamId, _sessionId).ToString());
+        }
+    }
+
+    /// <summary>Creates the answer to the remote offer (a=setup:active).</summary>
+    public Task<string> CreateAnswerAsync()
+    {
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            if (_isOfferer || _remoteSdp is null || _ice is null || _localDescription is not null)
+            {
+                throw State("createAnswer needs a remote offer and no local description.");
+            }
+
+            return Task.FromResult(RtcSdp.CreateAnswer(_remoteSdp, _ice, _certificate, _options, Ssrc, _streamId, _sessionId).ToString());
+        }
+    }
+
+    /// <summary>Applies our offer or answer; after both descriptions are set, connecting starts.</summary>
+    public void SetLocalDescription(RtcSdpType type, string sdp)
+    {
+        ArgumentNullException.ThrowIfNull(sdp);
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            if (_localDescription is not null || _ice is null || (type == RtcSdpType.Offer) != _isOfferer)
+            {
+                throw State($"Cannot set a local {type} now.");
+            }
+
+            SessionDescription parsed;
+            try
+            {
+                parsed = SessionDescription.Parse(sdp);
+            }
+            catch (SdpException ex)
+            {
+                throw new PeerConnectionException(PeerConnectionError.InvalidSdp, "Unparseable local description: " + ex.Message, ex);
+            }
+
+            if (parsed.Media.FirstOrDefault()?.IceUfrag != _ice.LocalUfrag)
+            {
+                throw new PeerConnectionException(PeerConnectionError.InvalidSdp, "The local description was not created by this connection.");
+            }
+
+            _localDescription = sdp;
+        }
+
+        StartIfReady();
+    }
+
+    /// <summary>Applies the peer's offer or answer. Throws <see cref="PeerConnectionException"/> (InvalidSdp) on bad SDP.</summary>
+    public void SetRemoteDescription(RtcSdpType type, string sdp)
+    {
+        ArgumentNullException.ThrowIfNull(sdp);
+        var (parsed, parameters) = RtcSdp.ParseRemote(sdp);
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            bool ok = type == RtcSdpType.Offer
+                ? !_isOfferer && _remoteSdp is null && _localDescription is null
+                : _isOfferer && _remoteSdp is null && _localDescription is not null;
+            if (!ok)
+            {
+                throw State($"Cannot set a remote {type} now.");
+            }
+
+            if (type == RtcSdpType.Answer && parameters.Setup is not (SdpSetup.Active or SdpSetup.Passive))
+            {
+                throw new PeerConnectionException(PeerConnectionError.InvalidSdp, "An answer must carry a=setup:active or passive.");
+            }
+
+            _ice ??= IceAgent.Create(IceRole.Controlled, IceOptions());
+            _ice.SetRemoteCredentials(parameters.Ufrag, parameters.Password);
+            foreach (var candidate in parameters.Candidates)
+            {
+                try
+                {
+                    _ice.AddRemoteCandidate(candidate);
+                }
+                catch (Exception ex) when (ex is IceException or ArgumentException or FormatException)
+                {
+                    // RFC 8445 §5.1.2: candidates we cannot use (other family, bad address) are ignored.
+                }
+            }
+
+            _ice.AddRemoteEndOfCandidates();
+            _remoteSdp = parsed;
+            _remote = parameters;
+        }
+
+        StartIfReady();
+    }
+
+    /// <summary>Completes when <see cref="ConnectionState"/> reaches connected; throws if it fails or closes first.</summary>
+    public Task WaitConnectedAsync(CancellationToken cancellationToken = default) => _connected.Task.WaitAsync(cancellationToken);
+
+    private IceOptions IceOptions() => new() { LocalAddresses = _options.LocalAddresses, ConnectTimeout = _options.ConnectTimeout };
+
+    private void ThrowIfClosed()
+    {
+        if (_state == RtcPeerConnectionState.Closed)
+        {
+            throw new PeerConnectionException(PeerConnectionError.Closed, "The peer connection is closed.");
+        }
+    }
+
+    private static PeerConnectionException State(string message) => new(PeerConnectionError.InvalidState, message);
+
+    /// <summary>Moves to <paramref name="next"/> unless already closed (closed is final); raises the event on change.</summary>
+    private bool SetState(RtcPeerConnectionState next)
+    {
+        lock (_gate)
+        {
+            if (_state == next || _state == RtcPeerConnectionState.Closed)
+            {
+                return false;
+            }
+
+            _state = next;
+        }
+
+        ConnectionStateChanged?.Invoke(this, next);
+        return true;
+    }
+}
