@@ -23,6 +23,7 @@ internal sealed partial class RtcPeerConnection
     private SrtpContext? _outbound;
     private Task? _pump;
     private Task? _connect;
+    private Task? _close;
     private long _undecryptable;
 
     /// <summary>Received SRTP packets that failed authentication/replay checks.</summary>
@@ -80,18 +81,20 @@ internal sealed partial class RtcPeerConnection
     }
 
     /// <summary>Closes: DTLS close_notify to the peer, ICE sockets released, the RTP channel completed.</summary>
-    public async Task CloseAsync()
+    public Task CloseAsync()
     {
-        Task? connect;
         lock (_gate)
         {
-            if (_state == RtcPeerConnectionState.Closed)
-            {
-                return;
-            }
+            _close ??= CloseCoreAsync();
+            return _close;
         }
+    }
 
+    private async Task CloseCoreAsync()
+    {
+        await Task.Yield(); // leave the lock in CloseAsync before running the close
         SetState(RtcPeerConnectionState.Closed);
+        Task? connect;
         lock (_gate)
         {
             connect = _connect;
