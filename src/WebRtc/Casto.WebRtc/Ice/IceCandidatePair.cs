@@ -13,6 +13,9 @@ internal sealed class IceCandidatePair
         Remote = remote;
     }
 
+    private IcePairState _state = IcePairState.Waiting;
+    private bool _valid;
+
     public IceCandidate Local { get; }
 
     public IceCandidate Remote { get; }
@@ -22,10 +25,24 @@ internal sealed class IceCandidatePair
     /// <summary>Pair priority for the current role (RFC 8445 §6.1.2.3).</summary>
     public ulong Priority { get; private set; }
 
-    public IcePairState State { get; internal set; } = IcePairState.Waiting;
+    /// <summary>The check state. Re-checking a valid pair (nomination, consent) does not take it off the valid list.</summary>
+    public IcePairState State
+    {
+        get => _state;
+        internal set
+        {
+            _state = value;
+            _valid = value switch
+            {
+                IcePairState.Succeeded => true,
+                IcePairState.Failed => false,
+                _ => _valid,
+            };
+        }
+    }
 
-    /// <summary>True once a check on this pair succeeded (it is in the valid list).</summary>
-    public bool IsValid => State == IcePairState.Succeeded;
+    /// <summary>True once a check on this pair succeeded and it has not failed since (RFC 8445 §7.2.5.3.2 valid list).</summary>
+    public bool IsValid => _valid;
 
     /// <summary>Nominated: our USE-CANDIDATE check succeeded (controlling) or the peer's USE-CANDIDATE arrived (controlled).</summary>
     public bool Nominated { get; internal set; }
