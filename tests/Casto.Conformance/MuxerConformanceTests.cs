@@ -42,7 +42,7 @@ public abstract class MuxerConformanceTests
         var data = RandomBytes(100_000, seed: 1);
 
         var stream = await pair.Client.OpenStreamAsync();
-        var reading = ReadToEndAsync(stream.Input);
+        var reading = PipeReading.ReadToEndAsync(stream.Input);
         await WriteInChunksAsync(stream.Output, data, 7_000);
         await stream.Output.CompleteAsync();
 
@@ -61,10 +61,10 @@ public abstract class MuxerConformanceTests
         {
             var data = RandomBytes(256 * 1024, seed: i);
             var stream = await pair.Client.OpenStreamAsync();
-            var reading = HashToEndAsync(stream.Input);
+            var reading = PipeReading.HashToEndAsync(stream.Input);
             await WriteInChunksAsync(stream.Output, data, 16 * 1024);
             await stream.Output.CompleteAsync();
-            var (length, hash) = await reading;
+            var (hash, length) = await reading;
             Assert.Equal(data.Length, length);
             Assert.Equal(SHA256.HashData(data), hash);
             await stream.DisposeAsync();
@@ -85,14 +85,14 @@ public abstract class MuxerConformanceTests
         {
             var stream = await pair.Server.AcceptStreamAsync();
             Assert.NotNull(stream);
-            var (length, hash) = await HashToEndAsync(stream.Input);
+            var (hash, length) = await PipeReading.HashToEndAsync(stream.Input);
             await stream.Output.WriteAsync(BitConverter.GetBytes(length));
             await stream.Output.WriteAsync(hash);
             await stream.Output.CompleteAsync();
         });
 
         var client = await pair.Client.OpenStreamAsync();
-        var reply = ReadToEndAsync(client.Input);
+        var reply = PipeReading.ReadToEndAsync(client.Input);
         await WriteInChunksAsync(client.Output, data, 64 * 1024);
         await client.Output.CompleteAsync();
 
@@ -112,12 +112,12 @@ public abstract class MuxerConformanceTests
 
         var server = await pair.Server.AcceptStreamAsync().AsTask().WaitAsync(StepTimeout);
         Assert.NotNull(server);
-        Assert.Equal("request"u8.ToArray(), await ReadToEndAsync(server.Input).WaitAsync(StepTimeout));
+        Assert.Equal("request"u8.ToArray(), await PipeReading.ReadToEndAsync(server.Input).WaitAsync(StepTimeout));
 
         // The server saw the end of the request and can still answer.
         await server.Output.WriteAsync("response"u8.ToArray());
         await server.Output.CompleteAsync();
-        Assert.Equal("response"u8.ToArray(), await ReadToEndAsync(client.Input).WaitAsync(StepTimeout));
+        Assert.Equal("response"u8.ToArray(), await PipeReading.ReadToEndAsync(client.Input).WaitAsync(StepTimeout));
 
         await client.DisposeAsync();
         await server.DisposeAsync();
@@ -182,9 +182,9 @@ public abstract class MuxerConformanceTests
 
         // Close the first stream both ways.
         await opened[0].Output.CompleteAsync();
-        Assert.Equal(new byte[] { 0 }, await ReadToEndAsync(accepted[0].Input).WaitAsync(StepTimeout));
+        Assert.Equal(new byte[] { 0 }, await PipeReading.ReadToEndAsync(accepted[0].Input).WaitAsync(StepTimeout));
         await accepted[0].Output.CompleteAsync();
-        Assert.Empty(await ReadToEndAsync(opened[0].Input).WaitAsync(StepTimeout));
+        Assert.Empty(await PipeReading.ReadToEndAsync(opened[0].Input).WaitAsync(StepTimeout));
 
         var again = await pair.Client.OpenStreamAsync();
         await again.Output.WriteAsync("again"u8.ToArray());
@@ -227,8 +227,8 @@ public abstract class MuxerConformanceTests
         await server.Output.WriteAsync("y"u8.ToArray());
         await server.Output.CompleteAsync();
         await client.Output.CompleteAsync();
-        Assert.Equal("y"u8.ToArray(), await ReadToEndAsync(client.Input).WaitAsync(StepTimeout));
-        Assert.Empty(await ReadToEndAsync(server.Input).WaitAsync(StepTimeout));
+        Assert.Equal("y"u8.ToArray(), await PipeReading.ReadToEndAsync(client.Input).WaitAsync(StepTimeout));
+        Assert.Empty(await PipeReading.ReadToEndAsync(server.Input).WaitAsync(StepTimeout));
 
         await closing.WaitAsync(StepTimeout);
         await AssertEndsAsync(pair.Server.Completion);
@@ -323,46 +323,6 @@ public abstract class MuxerConformanceTests
         {
             var result = await writer.WriteAsync(data.AsMemory(offset, Math.Min(chunk, data.Length - offset)));
             Assert.False(result.IsCompleted, "the stream stopped taking data");
-        }
-    }
-
-    protected static async Task<byte[]> ReadToEndAsync(PipeReader reader)
-    {
-        var output = new ArrayBufferWriter<byte>();
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            foreach (var segment in result.Buffer)
-            {
-                output.Write(segment.Span);
-            }
-
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return output.WrittenSpan.ToArray();
-            }
-        }
-    }
-
-    protected static async Task<(long Length, byte[] Hash)> HashToEndAsync(PipeReader reader)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        long length = 0;
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            foreach (var segment in result.Buffer)
-            {
-                hash.AppendData(segment.Span);
-                length += segment.Length;
-            }
-
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return (length, hash.GetHashAndReset());
-            }
         }
     }
 

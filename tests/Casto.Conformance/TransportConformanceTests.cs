@@ -57,7 +57,7 @@ public abstract class TransportConformanceTests
 
             await client.Transport.Output.CompleteAsync();
         });
-        var received = await ReadToEndAsync(server.Transport.Input);
+        var received = await PipeReading.ReadToEndAsync(server.Transport.Input).WaitAsync(TimeSpan.FromSeconds(30));
         await sending;
         Assert.Equal(SHA256.HashData(payload), SHA256.HashData(received));
 
@@ -154,25 +154,6 @@ public abstract class TransportConformanceTests
         var text = System.Text.Encoding.Latin1.GetString(result.Buffer.Slice(0, count).ToArray());
         reader.AdvanceTo(result.Buffer.GetPosition(count));
         return text;
-    }
-
-    protected static async Task<byte[]> ReadToEndAsync(PipeReader reader)
-    {
-        var output = new ArrayBufferWriter<byte>();
-        while (true)
-        {
-            var result = await reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-            foreach (var segment in result.Buffer)
-            {
-                output.Write(segment.Span);
-            }
-
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return output.WrittenSpan.ToArray();
-            }
-        }
     }
 
     private static async Task WaitCancelledAsync(CancellationToken token)

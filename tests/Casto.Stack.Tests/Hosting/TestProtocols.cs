@@ -34,7 +34,7 @@ internal static class TestProtocols
     /// <summary>Sends <paramref name="data"/> on an echo stream while reading the echo; returns the SHA-256 of what came back.</summary>
     public static async Task<(byte[] Digest, long Length)> EchoAsync(StreamContext context, byte[] data)
     {
-        var reading = HashToEndAsync(context.Stream.Input);
+        var reading = PipeReading.HashToEndAsync(context.Stream.Input);
         for (var offset = 0; offset < data.Length; offset += 65536)
         {
             await context.Stream.Output.WriteAsync(data.AsMemory(offset, Math.Min(65536, data.Length - offset)));
@@ -42,26 +42,5 @@ internal static class TestProtocols
 
         await context.Stream.Output.CompleteAsync();
         return await reading;
-    }
-
-    public static async Task<(byte[] Digest, long Length)> HashToEndAsync(PipeReader reader)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        long length = 0;
-        while (true)
-        {
-            var result = await reader.ReadAsync();
-            foreach (var segment in result.Buffer)
-            {
-                hash.AppendData(segment.Span);
-            }
-
-            length += result.Buffer.Length;
-            reader.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return (hash.GetHashAndReset(), length);
-            }
-        }
     }
 }

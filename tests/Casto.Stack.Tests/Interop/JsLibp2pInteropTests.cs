@@ -159,7 +159,7 @@ public sealed class JsLibp2pInteropTests(JsLibp2pFixture fixture) : IClassFixtur
         await using (context.Stream)
         {
             await context.Stream.Output.WriteAsync(new byte[1024]);
-            var (_, length) = await TestProtocols.HashToEndAsync(context.Stream.Input).WaitAsync(TimeSpan.FromSeconds(10));
+            var (_, length) = await PipeReading.HashToEndAsync(context.Stream.Input).WaitAsync(TimeSpan.FromSeconds(10));
             Assert.Equal(0, length);
         }
 
