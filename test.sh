@@ -10,12 +10,15 @@ root=$(pwd)
 log() { printf '[test.sh] %s\n' "$*" >&2; }
 
 # --- Debian packages (only as root; otherwise they must already be there) -----------------------------------
-apt_packages=(nodejs npm openssl)    # node runs the js-libp2p reference peers; openssl is a DTLS peer
+# node runs the js-libp2p reference peers; openssl is a DTLS peer; chromium and python3-aiortc are WebRTC peers;
+# coturn is the TURN server; iproute2 makes the network namespaces of the mDNS and loss tests.
+apt_packages=(nodejs npm openssl chromium python3-aiortc coturn iproute2)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   case "$pkg" in
     nodejs) command -v node >/dev/null 2>&1 || missing+=("$pkg") ;;
     npm) command -v npm >/dev/null 2>&1 || missing+=("$pkg") ;;
+    chromium) [ -x /usr/bin/chromium ] || missing+=("$pkg") ;;
     *) dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg") ;;
   esac
 done
