@@ -130,6 +130,9 @@ internal sealed partial class RtcPeerConnection
     /// <summary>Hook (receive path): records a received RTP packet.</summary>
     private void OnRtpReceived(ReadOnlySpan<byte> rtp) => Volatile.Read(ref _rtcp)?.OnRtpReceived(rtp);
 
+    /// <summary>Protects and sends any RTCP bytes (version 2, at least 8 bytes) as they are; for tests and diagnostics.</summary>
+    internal void SendRawRtcp(ReadOnlySpan<byte> rtcp) => SendProtected(rtcp, isRtcp: true);
+
     private void SendRtcpCompound(ReadOnlySpan<byte> rtcp) => SendProtected(rtcp, isRtcp: true);
 
     private void Retransmit(ReadOnlySpan<byte> rtp) => SendProtected(rtp, isRtcp: false);
