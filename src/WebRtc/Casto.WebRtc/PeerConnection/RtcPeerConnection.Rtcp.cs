@@ -155,7 +155,7 @@ internal sealed partial class RtcPeerConnection
                 length = isRtcp ? outbound.ProtectRtcp(packet, buffer) : outbound.Protect(packet, buffer);
             }
         }
-        catch (SrtpException)
+        catch (Exception ex) when (ex is SrtpException or ObjectDisposedException) // keys exhausted, or closing
         {
             ArrayPool<byte>.Shared.Return(buffer);
             return;

@@ -91,8 +91,8 @@ internal sealed partial class RtcpSession : IDisposable
                 return;
             }
 
-            _reportTimer = _time.CreateTimer(static s => ((RtcpSession)s!).SendReport(), this, _options.ReportInterval, _options.ReportInterval);
-            _feedbackTimer = _time.CreateTimer(static s => ((RtcpSession)s!).SendFeedback(), this, _options.FeedbackInterval, _options.FeedbackInterval);
+            _reportTimer = _time.CreateTimer(static s => ((RtcpSession)s!).Tick(report: true), this, _options.ReportInterval, _options.ReportInterval);
+            _feedbackTimer = _time.CreateTimer(static s => ((RtcpSession)s!).Tick(report: false), this, _options.FeedbackInterval, _options.FeedbackInterval);
         }
     }
 
@@ -210,6 +210,25 @@ internal sealed partial class RtcpSession : IDisposable
                 RemoteJitter = reported is null ? 0 : reported.Jitter / (double)_options.ClockRate,
                 RoundTripTime = reported?.RoundTripTime,
             };
+        }
+    }
+
+    /// <summary>A timer callback must never throw (it would end the process); a write that does not fit is skipped.</summary>
+    private void Tick(bool report)
+    {
+        try
+        {
+            if (report)
+            {
+                SendReport();
+            }
+            else
+            {
+                SendFeedback();
+            }
+        }
+        catch (RtcpException)
+        {
         }
     }
 
