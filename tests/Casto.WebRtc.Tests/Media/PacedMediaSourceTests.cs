@@ -46,6 +46,35 @@ public class PacedMediaSourceTests
     }
 
     [Fact]
+    public async Task Key_frame_request_skips_to_the_next_key_frame_at_its_due_time()
+    {
+        MediaClip clip = await MediaSources.LoadDefaultVp8Async();
+        var time = new ManualTimeProvider();
+        var source = new PacedMediaSource(clip, new PacedSourceOptions { Loop = true }, time);
+        await using IAsyncEnumerator<PacedFrame> frames = source.ReadAllAsync().GetAsyncEnumerator();
+        for (int n = 0; n < 4; n++)
+        {
+            time.Advance(Due(n) + TimeSpan.FromMilliseconds(1) - time.Elapsed);
+            Assert.True(await frames.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        }
+
+        source.RequestKeyFrame(); // e.g. from RtcPeerConnection.KeyFrameRequested
+        source.RequestKeyFrame();
+        ValueTask<bool> next = frames.MoveNextAsync();
+        time.Advance(Due(29) - time.Elapsed);
+        Assert.False(next.IsCompleted); // frames 4..29 are skipped, frame 30 keeps its due time
+        time.Advance(Due(30) + TimeSpan.FromMilliseconds(1) - time.Elapsed);
+        Assert.True(await next.AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(frames.Current.IsKeyframe);
+        Assert.Equal(Due(30), frames.Current.DueTime);
+        Assert.Equal(4, frames.Current.Sequence);
+        time.Advance(FrameTime + TimeSpan.FromMilliseconds(1));
+        Assert.True(await frames.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(Due(31), frames.Current.DueTime);
+        Assert.False(frames.Current.IsKeyframe);
+    }
+
+    [Fact]
     public async Task Loops_with_continuous_timestamps_and_wraps_rtp()
     {
         MediaClip clip = await MediaSources.LoadDefaultVp8Async();

@@ -39,6 +39,7 @@ public sealed class PacedMediaSource
     private readonly MediaClip _clip;
     private readonly PacedSourceOptions _options;
     private readonly TimeProvider _time;
+    private int _keyFrameRequested;
 
     /// <summary>Plays <paramref name="clip"/>; <paramref name="timeProvider"/> defaults to <see cref="TimeProvider.System"/>.</summary>
     public PacedMediaSource(MediaClip clip, PacedSourceOptions? options = null, TimeProvider? timeProvider = null)
@@ -50,6 +51,12 @@ public sealed class PacedMediaSource
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
     }
+
+    /// <summary>
+    /// Answers a PLI/FIR for a file source: frames are skipped (not released, not waited for) until the next key
+    /// frame, which is released at its own due time. Thread-safe; repeated requests before that key frame count once.
+    /// </summary>
+    public void RequestKeyFrame() => Volatile.Write(ref _keyFrameRequested, 1);
 
     /// <summary>Releases the frames at their due times; ends after the last frame unless looping.</summary>
     public async IAsyncEnumerable<PacedFrame> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -69,6 +76,11 @@ public sealed class PacedMediaSource
                 MediaClipFrame frame = _clip[i];
                 long ticks = (loop * _clip.Duration) + frame.Timestamp - first;
                 TimeSpan due = _clip.Timebase.ToTimeSpan(ticks);
+                if (SkipForKeyFrame(frame))
+                {
+                    continue; // skipped frames are not waited for
+                }
+
                 for (TimeSpan wait = due - _time.GetElapsedTime(start); wait > TimeSpan.Zero; wait = due - _time.GetElapsedTime(start))
                 {
                     // Task.Delay works in whole milliseconds: round up so a frame is never released early.
@@ -77,9 +89,31 @@ public sealed class PacedMediaSource
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
+                if (SkipForKeyFrame(frame))
+                {
+                    continue; // requested during the wait
+                }
+
                 uint rtp = unchecked(_options.InitialRtpTimestamp + (uint)_clip.Timebase.Rescale(ticks, _options.ClockRate));
                 yield return new PacedFrame(frame.Data, frame.IsKeyframe, rtp, due, sequence++);
             }
         }
+    }
+
+    /// <summary>True when a key frame is requested and <paramref name="frame"/> is not one; a key frame clears the request.</summary>
+    private bool SkipForKeyFrame(MediaClipFrame frame)
+    {
+        if (Volatile.Read(ref _keyFrameRequested) == 0)
+        {
+            return false;
+        }
+
+        if (frame.IsKeyframe)
+        {
+            Volatile.Write(ref _keyFrameRequested, 0);
+            return false;
+        }
+
+        return true;
     }
 }
