@@ -169,7 +169,7 @@ internal sealed partial class RtcPeerConnection
             };
             var dtls = await DtlsSrtpTransport.HandshakeAsync(dtlsOptions, dtlsQueue, cancellationToken).ConfigureAwait(false);
             _dtls = dtls;
-            Volatile.Write(ref _inbound, dtls.Inbound);
+            ReleaseEarly(dtls.Inbound);
             Volatile.Write(ref _outbound, dtls.Outbound);
             if (SetState(RtcPeerConnectionState.Connected))
             {
@@ -242,11 +242,16 @@ internal sealed partial class RtcPeerConnection
     private void Receive(ReadOnlySpan<byte> srtp)
     {
         SrtpContext? inbound = Volatile.Read(ref _inbound);
-        if (inbound is null)
+        if (inbound is null && !TryHoldEarly(srtp, out inbound))
         {
             return;
         }
 
+        Unprotect(inbound!, srtp);
+    }
+
+    private void Unprotect(SrtpContext inbound, ReadOnlySpan<byte> srtp)
+    {
         byte[] rtp = new byte[srtp.Length];
         if (inbound.TryUnprotect(srtp, rtp, out int length))
         {

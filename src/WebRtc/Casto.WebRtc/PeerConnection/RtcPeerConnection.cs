@@ -60,6 +60,12 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
     /// <summary>The SSRC announced in our a=ssrc.</summary>
     public uint Ssrc { get; }
 
+    /// <summary>The negotiated VP8 payload type (the offer's number once an answer exists); RTP we send should carry it.</summary>
+    public int VideoPayloadType { get; private set; } = RtcSdp.Vp8PayloadType;
+
+    /// <summary>What the peer's description says about its side of the video section (sendrecv, recvonly, …).</summary>
+    public SdpDirection? RemoteDirection => _remote?.Direction;
+
     public string? LocalDescription => _localDescription;
 
     public string? RemoteDescription => _remoteSdp?.ToString();
@@ -95,7 +101,9 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
                 throw State("createAnswer needs a remote offer and no local description.");
             }
 
-            return Task.FromResult(RtcSdp.CreateAnswer(_remoteSdp, _ice, _certificate, _options, Ssrc, _streamId, _sessionId).ToString());
+            var answer = RtcSdp.CreateAnswer(_remoteSdp, _ice, _certificate, _options, Ssrc, _streamId, _sessionId);
+            VideoPayloadType = RtcSdp.Vp8PayloadTypeOf(answer);
+            return Task.FromResult(answer.ToString());
         }
     }
 
@@ -170,6 +178,10 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
             _ice.AddRemoteEndOfCandidates();
             _remoteSdp = parsed;
             _remote = parameters;
+            if (type == RtcSdpType.Answer)
+            {
+                VideoPayloadType = RtcSdp.Vp8PayloadTypeOf(parsed);
+            }
         }
 
         StartIfReady();

@@ -75,6 +75,13 @@ internal static class RtcSdp
         return answer;
     }
 
+    /// <summary>The payload type of VP8/90000 in the (first usable) video section of <paramref name="sdp"/>.</summary>
+    public static int Vp8PayloadTypeOf(SessionDescription sdp) =>
+        sdp.Media.Where(x => x.Kind == "video" && x.Port != 0 && x.IsRtp)
+            .SelectMany(x => x.RtpMaps)
+            .FirstOrDefault(r => string.Equals(r.EncodingName, "VP8", StringComparison.OrdinalIgnoreCase) && r.ClockRate == 90000)
+            ?.PayloadType ?? Vp8PayloadType;
+
     /// <summary>Parses and checks a remote description; throws <see cref="PeerConnectionException"/> (InvalidSdp).</summary>
     public static (SessionDescription Sdp, RtcRemoteParameters Parameters) ParseRemote(string text)
     {
