@@ -23,15 +23,22 @@ internal static class WebRtcEchoCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var http = new Option<string>("--http") { Description = "HTTP endpoint, e.g. 127.0.0.1:8080 (port 0 picks one).", HelpName = "HOST:PORT", Required = true };
+        var http = new Option<string?>("--http") { Description = "Serve: HTTP endpoint, e.g. 127.0.0.1:8080 (port 0 picks one).", HelpName = "HOST:PORT" };
+        var client = new Option<string?>("--client") { Description = "Instead of serving, be the echo client of the server at URL (…/offer).", HelpName = "URL" };
+        var seconds = new Option<double>("--seconds") { Description = "Client: how long to send after connecting.", DefaultValueFactory = _ => 5 };
         var record = new Option<string?>("--record") { Description = "Write the VP8 each session receives to DIR/session-N.ivf.", HelpName = "DIR" };
         var maxSessions = new Option<int>("--max-sessions") { Description = "Peer connections at once.", DefaultValueFactory = _ => 16 };
-        var command = new Command("webrtc-echo", "Run the webrtc-echoes test server: POST /offer, every received track is echoed back.") { http, record, maxSessions };
+        var command = new Command("webrtc-echo", "Run the webrtc-echoes test server: POST /offer, every received track is echoed back.") { http, client, seconds, record, maxSessions };
         command.SetAction(async (result, cancellationToken) =>
         {
             try
             {
-                var endpoint = IPEndPoint.Parse(result.GetValue(http)!);
+                if (result.GetValue(client) is { } url)
+                {
+                    return await RunClientAsync(new Uri(url), TimeSpan.FromSeconds(result.GetValue(seconds)), stdout, cancellationToken).ConfigureAwait(false);
+                }
+
+                var endpoint = IPEndPoint.Parse(result.GetValue(http) ?? throw new FormatException("--http HOST:PORT or --client URL is required."));
                 var options = new WebRtcEchoOptions { RecordDirectory = result.GetValue(record), MaxSessions = result.GetValue(maxSessions) };
                 options.Validate();
                 await using var echo = new WebRtcEchoServer(options);
@@ -54,13 +61,22 @@ internal static class WebRtcEchoCommand
                 await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
                 return CastoCli.Ok;
             }
-            catch (Exception ex) when (ex is FormatException or IOException or ArgumentException)
+            catch (Exception ex) when (ex is FormatException or IOException or ArgumentException or UriFormatException)
             {
                 await stderr.WriteLineAsync($"casto webrtc-echo: {ex.Message}").ConfigureAwait(false);
                 return CastoCli.Failed;
             }
         });
         return command;
+    }
+
+    /// <summary>Client role: prints the report; exit 0 when connected and echoed frames came back.</summary>
+    private static async Task<int> RunClientAsync(Uri url, TimeSpan duration, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var report = await WebRtcEchoClient.RunAsync(url, duration, http, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await WriteLineAsync(stdout, JsonSerializer.Serialize(report, JsonOptions), cancellationToken).ConfigureAwait(false);
+        return report.State == "connected" && report.Frames > 0 ? CastoCli.Ok : CastoCli.Failed;
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };

@@ -42,3 +42,34 @@ window.castoEcho = async ({ url, mode, seconds, audio }) => {
   pc.close()
   return result
 }
+
+// Server role: answer an offer (non-trickle) and echo every received track back on its own transceiver.
+// window.castoAnswer(offerInit) → answerInit; window.castoStats() → the same stats shape as castoEcho.
+window.castoAnswer = async (offer) => {
+  const pc = new RTCPeerConnection({ iceServers: [] })
+  window.castoPc = pc
+  pc.ontrack = (e) => {
+    e.transceiver.direction = 'sendrecv'
+    e.transceiver.sender.replaceTrack(e.track)
+  }
+  await pc.setRemoteDescription(offer)
+  await pc.setLocalDescription(await pc.createAnswer())
+  if (pc.iceGatheringState !== 'complete') {
+    await new Promise((resolve) => {
+      pc.onicegatheringstatechange = () => { if (pc.iceGatheringState === 'complete') resolve() }
+      setTimeout(resolve, 3000)
+    })
+  }
+  return { type: 'answer', sdp: pc.localDescription.sdp }
+}
+
+window.castoStats = async () => {
+  const pc = window.castoPc
+  const stats = { connectionState: pc?.connectionState, inbound: {}, outbound: {} }
+  if (!pc) return stats
+  for (const s of (await pc.getStats()).values()) {
+    if (s.type === 'inbound-rtp') stats.inbound[s.kind] = { packetsReceived: s.packetsReceived, packetsLost: s.packetsLost, framesDecoded: s.framesDecoded, framesReceived: s.framesReceived, keyFramesDecoded: s.keyFramesDecoded, nackCount: s.nackCount, pliCount: s.pliCount }
+    if (s.type === 'outbound-rtp') stats.outbound[s.kind] = { packetsSent: s.packetsSent, framesEncoded: s.framesEncoded, nackCount: s.nackCount, pliCount: s.pliCount }
+  }
+  return stats
+}
