@@ -38,6 +38,7 @@ public static class WebRtcEchoClient
 
     private static async Task<WebRtcEchoReport> RunAsync(RtcPeerConnection pc, Uri offerUrl, TimeSpan duration, HttpClient http, CancellationToken cancellationToken)
     {
+        long start = TimeProvider.System.GetTimestamp();
         string offer = await pc.CreateOfferAsync().ConfigureAwait(false);
         pc.SetLocalDescription(RtcSdpType.Offer, offer);
         string answer = await PostAsync(http, offerUrl, offer, cancellationToken).ConfigureAwait(false);
@@ -48,10 +49,11 @@ public static class WebRtcEchoClient
         run.CancelAfter(duration);
         var clip = await MediaSources.LoadDefaultVp8Async(cancellationToken).ConfigureAwait(false);
         var send = RtcClipSender.SendAsync(pc, clip, loop: true, cancellationToken: run.Token);
-        var (received, frames, keyframes, firstKey, monotonic) = await CountAsync(pc, run.Token).ConfigureAwait(false);
+        var (received, frames, keyframes, firstKey, monotonic, firstFrameAt) = await CountAsync(pc, run.Token).ConfigureAwait(false);
         long sent = await send.ConfigureAwait(false);
         string state = pc.ConnectionState == RtcPeerConnectionState.Connected ? "connected" : pc.ConnectionState.ToString().ToLowerInvariant();
-        return new WebRtcEchoReport(0, state, received, sent, frames, keyframes, firstKey, monotonic, null);
+        double? firstFrameMs = firstFrameAt is { } at ? Math.Round(TimeProvider.System.GetElapsedTime(start, at).TotalMilliseconds, 1) : null;
+        return new WebRtcEchoReport(0, state, received, sent, frames, keyframes, firstKey, monotonic, null, firstFrameMs);
     }
 
     private static async Task<string> PostAsync(HttpClient http, Uri url, string offer, CancellationToken cancellationToken)
@@ -78,11 +80,12 @@ public static class WebRtcEchoClient
         }
     }
 
-    private static async Task<(long Received, long Frames, long Keyframes, bool FirstKey, bool Monotonic)> CountAsync(RtcPeerConnection pc, CancellationToken cancellationToken)
+    private static async Task<(long Received, long Frames, long Keyframes, bool FirstKey, bool Monotonic, long? FirstFrameAt)> CountAsync(RtcPeerConnection pc, CancellationToken cancellationToken)
     {
         using var assembler = new Vp8FrameAssembler();
         long received = 0, frames = 0, keyframes = 0;
         bool firstKey = false, monotonic = true;
+        long? firstFrameAt = null;
         uint last = 0;
         try
         {
@@ -93,6 +96,7 @@ public static class WebRtcEchoClient
                     && assembler.TryAdd(header.SequenceNumber, header.Marker, payload, out var frame))
                 {
                     bool key = Vp8Frame.IsKeyframe(frame);
+                    firstFrameAt ??= TimeProvider.System.GetTimestamp();
                     firstKey = frames == 0 ? key : firstKey;
                     monotonic &= frames == 0 || (int)(header.Timestamp - last) >= 0;
                     last = header.Timestamp;
@@ -105,6 +109,6 @@ public static class WebRtcEchoClient
         {
         }
 
-        return (received, frames, keyframes, firstKey, monotonic);
+        return (received, frames, keyframes, firstKey, monotonic, firstFrameAt);
     }
 }

@@ -42,5 +42,7 @@ public sealed class WebRtcEchoOptions
 /// <param name="FirstFrameIsKeyframe">Whether the first whole frame was a keyframe.</param>
 /// <param name="TimestampsMonotonic">Whether frame RTP timestamps never went backwards.</param>
 /// <param name="RecordFile">The IVF file written, when recording.</param>
+/// <param name="FirstFrameMs">Client only: milliseconds from creating the offer to the first whole frame received.</param>
 public sealed record WebRtcEchoReport(
-    int Session, string State, long RtpReceived, long RtpSent, long Frames, long Keyframes, bool FirstFrameIsKeyframe, bool TimestampsMonotonic, string? RecordFile);
+    int Session, string State, long RtpReceived, long RtpSent, long Frames, long Keyframes, bool FirstFrameIsKeyframe, bool TimestampsMonotonic, string? RecordFile,
+    double? FirstFrameMs = null);

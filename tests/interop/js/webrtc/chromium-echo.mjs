@@ -31,8 +31,12 @@ let exit = 0
 
 async function serve (tab) {
   const api = http.createServer(async (req, res) => {
+    res.setHeader('access-control-allow-origin', '*')
+    res.setHeader('access-control-allow-headers', 'content-type')
     try {
-      if (req.method === 'POST' && req.url === '/offer') {
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204).end()
+      } else if (req.method === 'POST' && req.url === '/offer') {
         let body = ''
         for await (const chunk of req) body += chunk
         const answer = await tab.evaluate((o) => window.castoAnswer(o), JSON.parse(body))
