@@ -18,9 +18,9 @@ public sealed class WebRtcInteropTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task Chromium_camera_reaches_csharp_and_is_echoed_back()
+    public async Task Chromium_camera_and_microphone_reach_csharp_and_are_echoed_back()
     {
-        var (client, server) = await RunPairAsync($"{Casto} webrtc-echo --http 127.0.0.1:0 --record {_dir}", $"{Chromium} --url {{url}} --seconds 4");
+        var (client, server) = await RunPairAsync($"{Casto} webrtc-echo --http 127.0.0.1:0 --record {_dir}", $"{Chromium} --url {{url}} --seconds 4 --audio");
 
         var session = Session(server);
         Assert.True(session.GetProperty("frames").GetInt64() >= 30, server[^1]);
@@ -31,6 +31,8 @@ public sealed class WebRtcInteropTests : IDisposable
         var video = client.GetProperty("stats").GetProperty("inbound").GetProperty("video");
         Assert.Equal("connected", client.GetProperty("connectionState").GetString());
         Assert.True(video.GetProperty("framesDecoded").GetInt64() >= 30, $"Chromium decoded the echo: {video}");
+        var audio = client.GetProperty("stats").GetProperty("inbound").GetProperty("audio");
+        Assert.True(audio.GetProperty("packetsReceived").GetInt64() >= 50, $"Opus passed through: {audio}");
     }
 
     [Fact]

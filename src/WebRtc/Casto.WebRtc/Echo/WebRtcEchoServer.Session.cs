@@ -87,7 +87,7 @@ public sealed partial class WebRtcEchoServer
                 if (echo)
                 {
                     var mutable = MemoryMarshal.AsMemory(packet); // each received packet is our own copy
-                    RtpRewriter.SetSsrc(mutable.Span, pc.Ssrc);
+                    RtpRewriter.SetSsrc(mutable.Span, RtpRewriter.GetPayloadType(mutable.Span) == pc.AudioPayloadType ? pc.AudioSsrc : pc.Ssrc);
                     await pc.SendRtpAsync(mutable, cancellationToken).ConfigureAwait(false);
                     stats.Sent++;
                 }
