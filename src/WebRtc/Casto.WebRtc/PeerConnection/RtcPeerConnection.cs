@@ -183,7 +183,11 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
                 }
             }
 
-            _ice.AddRemoteEndOfCandidates();
+            if (parameters.EndOfCandidates)
+            {
+                _ice.AddRemoteEndOfCandidates();
+            }
+
             _remoteSdp = parsed;
             _remote = parameters;
             if (type == RtcSdpType.Answer)

@@ -9,7 +9,8 @@ namespace Casto.WebRtc.PeerConnection;
 
 /// <summary>What we need from a remote description: ICE credentials and candidates, fingerprint, a=setup.</summary>
 internal sealed record RtcRemoteParameters(
-    string Ufrag, string Password, IReadOnlyList<SdpCandidate> Candidates, DtlsFingerprint Fingerprint, SdpSetup Setup, SdpDirection Direction);
+    string Ufrag, string Password, IReadOnlyList<SdpCandidate> Candidates, DtlsFingerprint Fingerprint, SdpSetup Setup, SdpDirection Direction,
+    bool EndOfCandidates);
 
 /// <summary>Our identifiers in descriptions: SSRCs per kind, the msid stream id and the o= session id.</summary>
 internal sealed record RtcLocalIds(uint VideoSsrc, uint AudioSsrc, string StreamId, ulong SessionId);
@@ -150,12 +151,11 @@ internal static class RtcSdp
 
         var setup = m.Setup ?? sdp.Setup ?? SdpSetup.Active; // absent means active (RFC 4145 §4)
         var candidates = m.Candidates.Concat(sdp.Candidates).Where(c => c.Component == 1).ToList();
-        if (candidates.Count == 0)
-        {
-            throw Invalid("No ICE candidates (trickle ICE is not supported).");
-        }
 
-        return (sdp, new RtcRemoteParameters(ufrag, pwd, candidates, fingerprint, setup, m.EffectiveDirection));
+        // Complete when the peer says so, or when it gathered before sending and does not trickle (RFC 8838 §4.1).
+        bool trickle = (m.IceOptions ?? sdp.IceOptions)?.Split(' ').Contains("trickle") == true;
+        bool end = m.EndOfCandidates || sdp.EndOfCandidates || (!trickle && candidates.Count > 0);
+        return (sdp, new RtcRemoteParameters(ufrag, pwd, candidates, fingerprint, setup, m.EffectiveDirection, end));
     }
 
     private static PeerConnectionException Invalid(string message, Exception? inner = null) =>
