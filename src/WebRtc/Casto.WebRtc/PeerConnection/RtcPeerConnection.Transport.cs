@@ -189,10 +189,9 @@ internal sealed partial class RtcPeerConnection
     {
         switch (state)
         {
-            // Completed (a nominated, selected pair), not Connected: IceAgent's send path only uses pairs in state
-            // Succeeded, and a pair being re-checked for nomination is briefly InProgress, so sends between the first
-            // valid pair and nomination can fail with IceError.NotConnected.
-            case IceConnectionState.Completed:
+            // DTLS starts on the first valid pair (RFC 8445 §12: media may flow before nomination; Chromium sends
+            // its ClientHello then too); the agent keeps a pair on the valid list while nomination re-checks it.
+            case IceConnectionState.Connected or IceConnectionState.Completed:
                 _iceConnected.TrySetResult();
                 break;
             case IceConnectionState.Failed:
