@@ -49,6 +49,8 @@ internal sealed partial class RtcPeerConnection
             {
                 length = outbound.Protect(rtpPacket.Span, buffer);
             }
+
+            OnRtpSent(rtpPacket.Span);
         }
         catch (SrtpException ex)
         {
@@ -106,6 +108,7 @@ internal sealed partial class RtcPeerConnection
             await connect.ConfigureAwait(false); // ConnectAsync never throws
         }
 
+        await StopRtcpAsync().ConfigureAwait(false);
         Interlocked.Exchange(ref _outbound, null);
         Interlocked.Exchange(ref _inbound, null);
         try
@@ -166,11 +169,13 @@ internal sealed partial class RtcPeerConnection
                 Certificate = _certificate,
                 RemoteFingerprint = remote.Fingerprint,
                 HandshakeTimeout = _options.ConnectTimeout,
+                SrtpOptions = new SrtpOptions { ReplayWindowSize = SrtpReplayWindow },
             };
             var dtls = await DtlsSrtpTransport.HandshakeAsync(dtlsOptions, dtlsQueue, cancellationToken).ConfigureAwait(false);
             _dtls = dtls;
             ReleaseEarly(dtls.Inbound);
             Volatile.Write(ref _outbound, dtls.Outbound);
+            StartRtcp();
             if (SetState(RtcPeerConnectionState.Connected))
             {
                 _connected.TrySetResult();
@@ -226,6 +231,9 @@ internal sealed partial class RtcPeerConnection
                         case PacketKind.Rtp:
                             Receive(datagram.Data.Span);
                             break;
+                        case PacketKind.Rtcp:
+                            ReceiveRtcp(datagram.Data.Span);
+                            break;
                     }
                 }
             }
@@ -254,6 +262,7 @@ internal sealed partial class RtcPeerConnection
         byte[] rtp = new byte[srtp.Length];
         if (inbound.TryUnprotect(srtp, rtp, out int length))
         {
+            OnRtpReceived(rtp.AsSpan(0, length));
             _received.Writer.TryWrite(rtp.AsMemory(0, length));
         }
         else

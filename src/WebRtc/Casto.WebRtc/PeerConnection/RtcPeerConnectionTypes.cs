@@ -40,4 +40,7 @@ internal sealed class RtcPeerConnectionOptions
 
     /// <summary>Local addresses for host candidates.</summary>
     public IReadOnlyList<System.Net.IPAddress> LocalAddresses { get; set; } = [System.Net.IPAddress.Loopback];
+
+    /// <summary>RTCP: report/feedback intervals, send history size, NACK limits, clock (see <see cref="Rtcp.RtcpSessionOptions"/>).</summary>
+    public Rtcp.RtcpSessionOptions Rtcp { get; set; } = new();
 }

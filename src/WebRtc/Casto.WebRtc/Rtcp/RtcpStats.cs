@@ -1,0 +1,70 @@
+// Spec: https://www.w3.org/TR/webrtc-stats/#outboundrtpstats-dict* and #inboundrtpstats-dict* (a small subset)
+namespace Casto.WebRtc.Rtcp;
+
+/// <summary>
+/// getStats-lite for one peer connection, summed over its SSRCs. Sent/received counts are RTP packets
+/// (retransmissions included); <see cref="PacketsLost"/> is RFC 3550 cumulative loss, so recovered packets are not lost.
+/// </summary>
+internal readonly record struct RtcpStats
+{
+    public long PacketsSent { get; init; }
+
+    public long BytesSent { get; init; }
+
+    public long PacketsReceived { get; init; }
+
+    public long BytesReceived { get; init; }
+
+    /// <summary>Expected minus received over the remote streams (RFC 3550 A.3).</summary>
+    public long PacketsLost { get; init; }
+
+    /// <summary>Interarrival jitter of the received streams, seconds (largest over the streams).</summary>
+    public double Jitter { get; init; }
+
+    /// <summary>Generic NACK packets we sent / sequence numbers they asked for.</summary>
+    public long NacksSent { get; init; }
+
+    public long NackedPacketsRequested { get; init; }
+
+    /// <summary>Generic NACK packets we received.</summary>
+    public long NacksReceived { get; init; }
+
+    /// <summary>Packets we resent for NACKs.</summary>
+    public long RetransmittedPackets { get; init; }
+
+    /// <summary>NACKed packets no longer in the send history.</summary>
+    public long RetransmissionsMissed { get; init; }
+
+    /// <summary>Missing packets the NACK generator gave up on.</summary>
+    public long NackGivenUp { get; init; }
+
+    public long PlisSent { get; init; }
+
+    public long PlisReceived { get; init; }
+
+    public long FirsReceived { get; init; }
+
+    public long SenderReportsSent { get; init; }
+
+    public long ReceiverReportsSent { get; init; }
+
+    public long RtcpPacketsReceived { get; init; }
+
+    /// <summary>Received RTCP compounds dropped as malformed (or from an untracked source limit).</summary>
+    public long RtcpDropped { get; init; }
+
+    public long ByesReceived { get; init; }
+
+    /// <summary>From the peer's latest report block about our stream: fraction lost (0–1), cumulative lost, jitter (seconds).</summary>
+    public double RemoteFractionLost { get; init; }
+
+    public long RemotePacketsLost { get; init; }
+
+    public double RemoteJitter { get; init; }
+
+    /// <summary>Round-trip time from the latest report block's LSR/DLSR (RFC 3550 §6.4.1); null before one arrived.</summary>
+    public TimeSpan? RoundTripTime { get; init; }
+
+    /// <summary>Received SRTP/SRTCP packets that failed authentication or replay checks (filled by the peer connection).</summary>
+    public long UndecryptablePackets { get; init; }
+}

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Casto.WebRtc.Codecs;
+using Casto.WebRtc.Media;
+using Casto.WebRtc.PeerConnection;
+using Casto.WebRtc.Rtcp;
+using Casto.WebRtc.Rtp;
+using Casto.WebRtc.Sdp;
+using Xunit.Abstractions;
+
+namespace Casto.WebRtc.Tests.PeerConnection;
+
+/// <summary>RTCP end to end: two RtcPeerConnections through a lossy UDP proxy on loopback; NACK recovery, PLI, fuzz.</summary>
+public sealed partial class RtcPeerConnectionRtcpTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Theory]
+    [InlineData(0.05, 0.99)]
+    public async Task Nack_recovers_packet_loss_through_a_lossy_proxy(double loss, double minDelivered)
+    {
+        var result = await RunLossyAsync(loss, LossyUdpProxyDrop.All, packets: 3000);
+        output.WriteLine(result.ToString());
+        Assert.True(result.Delivered >= minDelivered, $"delivered {result.Delivered:P2}");
+        Assert.True(result.Sender.NacksReceived > 0);
+        Assert.True(result.Sender.RetransmittedPackets > 0);
+        Assert.True(result.Receiver.NacksSent > 0);
+        Assert.True(result.Receiver.NackedPacketsRequested >= result.Sender.RetransmittedPackets / 2);
+        Assert.True(result.Receiver.PacketsReceived >= result.Unique);
+        Assert.True(result.Receiver.ReceiverReportsSent > 0);
+        Assert.True(result.Sender.SenderReportsSent > 0);
+        Assert.True(result.KeyFrameRequested, "PLI from RequestKeyFrameAsync raised KeyFrameRequested on the sender");
+        Assert.True(result.Receiver.PlisSent >= 1);
+    }
+
+    /// <summary>Measurement for docs/performance.md; run with CASTO_RTCP_SWEEP=1.</summary>
+    [Fact]
+    public async Task Loss_sweep_measurement()
+    {
+        if (Environment.GetEnvironmentVariable("CASTO_RTCP_SWEEP") != "1")
+        {
+            output.WriteLine("Measurement only: set CASTO_RTCP_SWEEP=1 to run the 5/10/20 % sweep.");
+            return;
+        }
+
+        foreach (double loss in new[] { 0.0, 0.05, 0.10, 0.20 })
+        {
+            foreach (var drop in new[] { LossyUdpProxyDrop.All, LossyUdpProxyDrop.SrtpOnly })
+            {
+                try
+                {
+                    output.WriteLine($"{drop}: {await RunLossyAsync(loss, drop, packets: 10_000)}");
+                }
+                catch (PeerConnectionException ex) when (ex.Error == PeerConnectionError.ConnectFailed)
+                {
+                    output.WriteLine($"{drop}: loss {loss:P0} each way: connecting failed ({ex.Message})");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Random_rtcp_into_the_receive_path_is_counted_and_never_breaks_the_connection()
+    {
+        await using var a = new RtcPeerConnection(new RtcPeerConnectionOptions { Direction = SdpDirection.SendRecv });
+        await using var b = new RtcPeerConnection(new RtcPeerConnectionOptions { Direction = SdpDirection.SendRecv });
+        string offer = await a.CreateOfferAsync();
+        a.SetLocalDescription(RtcSdpType.Offer, offer);
+        b.SetRemoteDescription(RtcSdpType.Offer, offer);
+        string answer = await b.CreateAnswerAsync();
+        b.SetLocalDescription(RtcSdpType.Answer, answer);
+        a.SetRemoteDescription(RtcSdpType.Answer, answer);
+        await Task.WhenAll(a.WaitConnectedAsync(), b.WaitConnectedAsync()).WaitAsync(Timeout);
+
+        var random = new Random(7);
+        for (int i = 0; i < 2000; i++)
+        {
+            byte[] rtcp = new byte[random.Next(8, 200)];
+            random.NextBytes(rtcp);
+            rtcp[0] = (byte)(0x80 | (rtcp[0] & 0x3F)); // version 2 so SRTCP protects it
+            rtcp[1] = (byte)random.Next(192, 224); // RTCP range so the demux hands it to the RTCP path
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(rtcp.AsSpan(4), a.Ssrc); // SRTCP keeps per-SSRC state (bounded)
+            a.SendRawRtcp(rtcp);
+            if (i % 100 == 0)
+            {
+                await Task.Delay(1);
+            }
+        }
+
+        // A well-formed compound still works afterwards: RR + PLI → KeyFrameRequested on A.
+        var requested = new TaskCompletionSource<KeyFrameRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
+        a.KeyFrameRequested += (_, r) => requested.TrySetResult(r);
+        await b.SendRtpAsync(Rtp(b.Ssrc, 1));
+        await a.SendRtpAsync(Rtp(a.Ssrc, 1));
+        await WaitUntilAsync(() => b.GetStats().PacketsReceived > 0);
+        await b.RequestKeyFrameAsync();
+        Assert.Equal(a.Ssrc, (await requested.Task.WaitAsync(Timeout)).MediaSsrc);
+
+        await WaitUntilAsync(() => b.GetStats().RtcpDropped + b.GetStats().RtcpPacketsReceived >= 2000);
+        var stats = b.GetStats();
+        output.WriteLine($"received {stats.RtcpPacketsReceived} compounds, dropped {stats.RtcpDropped}, undecryptable {stats.UndecryptablePackets}");
+        Assert.True(stats.RtcpDropped > 1000);
+        Assert.Equal(RtcPeerConnectionState.Connected, b.ConnectionState);
+        Assert.Equal(RtcPeerConnectionState.Connected, a.ConnectionState);
+    }
+
+    private static byte[] Rtp(uint ssrc, ushort seq)
+    {
+        var header = new RtpHeader { PayloadType = 96, SequenceNumber = seq, Timestamp = 1000, Ssrc = ssrc };
+        byte[] packet = new byte[RtpPacket.GetSize(header, 10)];
+        RtpPacket.Write(header, new byte[10], packet);
+        return packet;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        while (!condition())
+        {
+            await Task.Delay(20, cts.Token);
+        }
+    }
+
+    [GeneratedRegex(@"(a=candidate:\S+ 1 udp \d+ )127\.0\.0\.1 (\d+)( typ host)", RegexOptions.CultureInvariant)]
+    private static partial Regex HostCandidate();
+
+    private static IPEndPoint CandidateOf(string sdp)
+    {
+        var match = HostCandidate().Match(sdp);
+        Assert.True(match.Success, "the SDP has a 127.0.0.1 host candidate");
+        return new IPEndPoint(IPAddress.Loopback, int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Replaces the host candidate's port with the proxy's, so ICE runs through the proxy.</summary>
+    private static string PointAt(string sdp, IPEndPoint proxy) =>
+        HostCandidate().Replace(sdp, m => $"{m.Groups[1].Value}127.0.0.1 {proxy.Port.ToString(CultureInfo.InvariantCulture)}{m.Groups[3].Value}");
+}
