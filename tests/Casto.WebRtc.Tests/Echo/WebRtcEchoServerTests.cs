@@ -66,3 +66,37 @@ public sealed class WebRtcEchoServerTests
         }).QuickCheckThrowOnFailure();
     }
 }
+
+public sealed class WebRtcEchoSessionTests
+{
+    [Fact]
+    public async Task Echoes_media_and_forwards_keyframe_requests_to_the_sender()
+    {
+        await using var server = new WebRtcEchoServer();
+        await using var client = new RtcPeerConnection();
+        var keyFrameRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.KeyFrameRequested += (_, _) => keyFrameRequested.TrySetResult();
+        string offer = await client.CreateOfferAsync();
+        client.SetLocalDescription(RtcSdpType.Offer, offer);
+        string answerJson = await server.AnswerAsync(System.Text.Json.JsonSerializer.Serialize(new { type = "offer", sdp = offer }));
+        using (var doc = System.Text.Json.JsonDocument.Parse(answerJson))
+        {
+            client.SetRemoteDescription(RtcSdpType.Answer, doc.RootElement.GetProperty("sdp").GetString()!);
+        }
+
+        await client.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var clip = await Casto.WebRtc.Media.MediaSources.LoadDefaultVp8Async();
+        var sending = RtcClipSender.SendAsync(client, clip, loop: true, cancellationToken: cts.Token);
+
+        var echoed = await client.ReadRtpAsync(cts.Token); // the echo arrives with the server's SSRC
+        Assert.True(Casto.WebRtc.Rtp.RtpPacket.TryRead(echoed.Span, out var header, out _));
+        Assert.NotEqual(client.Ssrc, header.Ssrc);
+
+        await client.RequestKeyFrameAsync(header.Ssrc, cts.Token); // a viewer asks the echo for a keyframe …
+        await keyFrameRequested.Task.WaitAsync(cts.Token);          // … and the echo asks the sender
+
+        await cts.CancelAsync();
+        await sending;
+    }
+}

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Casto.WebRtc.Codecs;
 using Casto.WebRtc.Media;
 using Casto.WebRtc.PeerConnection;
+using Casto.WebRtc.Rtcp;
 using Casto.WebRtc.Rtp;
 using Casto.WebRtc.Sdp;
 
@@ -53,6 +54,8 @@ public sealed partial class WebRtcEchoServer
     {
         bool echo = pc.RemoteDirection is null or SdpDirection.SendRecv;
         using var assembler = new Vp8FrameAssembler();
+        var keyFrames = new KeyFrameForwarder(pc);
+        pc.KeyFrameRequested += keyFrames.OnRequested;
         IvfWriter? writer = null;
         try
         {
@@ -71,6 +74,11 @@ public sealed partial class WebRtcEchoServer
                 if (!RtpPacket.TryRead(packet.Span, out var header, out var payload))
                 {
                     continue;
+                }
+
+                if (header.PayloadType == pc.VideoPayloadType)
+                {
+                    keyFrames.RemoteVideoSsrc = header.Ssrc;
                 }
 
                 if (header.PayloadType == pc.VideoPayloadType && assembler.TryAdd(header.SequenceNumber, header.Marker, payload, out var frame))
@@ -95,9 +103,47 @@ public sealed partial class WebRtcEchoServer
         }
         finally
         {
+            pc.KeyFrameRequested -= keyFrames.OnRequested;
             if (writer is not null)
             {
                 await writer.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A viewer's PLI/FIR for the echoed video is passed on as a PLI to the sender of that video (what a relay does),
+    /// at most one per <see cref="MinInterval"/>.
+    /// </summary>
+    private sealed class KeyFrameForwarder(RtcPeerConnection pc)
+    {
+        private static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(300);
+        private long _last;
+
+        public uint RemoteVideoSsrc { get; set; }
+
+        public void OnRequested(object? sender, KeyFrameRequest request)
+        {
+            long now = TimeProvider.System.GetTimestamp();
+            long last = Interlocked.Read(ref _last);
+            if (RemoteVideoSsrc == 0 || (last != 0 && TimeProvider.System.GetElapsedTime(last, now) < MinInterval)
+                || Interlocked.CompareExchange(ref _last, now, last) != last)
+            {
+                return;
+            }
+
+            _ = ForwardAsync(RemoteVideoSsrc);
+        }
+
+        private async Task ForwardAsync(uint ssrc)
+        {
+            try
+            {
+                await pc.RequestKeyFrameAsync(ssrc).ConfigureAwait(false);
+            }
+            catch (PeerConnectionException)
+            {
+                // Closing, or not connected: nothing to forward to.
             }
         }
     }
