@@ -2,8 +2,8 @@
 //       https://www.rfc-editor.org/rfc/rfc8829#section-5.5 (applying descriptions)
 namespace Casto.WebRtc.PeerConnection;
 
-/// <summary>Why a <see cref="RtcPeerConnection"/> operation failed.</summary>
-internal enum PeerConnectionError
+/// <summary>Why a peer connection operation failed.</summary>
+public enum PeerConnectionError
 {
     /// <summary>The session description could not be parsed or lacks what we need (ICE, fingerprint, VP8 video).</summary>
     InvalidSdp,
@@ -18,11 +18,13 @@ internal enum PeerConnectionError
     ConnectFailed,
 }
 
-/// <summary>Thrown by <see cref="RtcPeerConnection"/>.</summary>
-internal sealed class PeerConnectionException : IOException
+/// <summary>Thrown by the peer connection and by what is built on it (e.g. the echo server).</summary>
+public sealed class PeerConnectionException : IOException
 {
+    /// <summary>Creates the exception.</summary>
     public PeerConnectionException(PeerConnectionError error, string message, Exception? inner = null)
         : base(message, inner) => Error = error;
 
+    /// <summary>The kind of failure.</summary>
     public PeerConnectionError Error { get; }
 }

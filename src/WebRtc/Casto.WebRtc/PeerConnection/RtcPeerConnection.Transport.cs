@@ -173,7 +173,7 @@ internal sealed partial class RtcPeerConnection
             };
             var dtls = await DtlsSrtpTransport.HandshakeAsync(dtlsOptions, dtlsQueue, cancellationToken).ConfigureAwait(false);
             _dtls = dtls;
-            Volatile.Write(ref _inbound, dtls.Inbound);
+            ReleaseEarly(dtls.Inbound);
             Volatile.Write(ref _outbound, dtls.Outbound);
             StartRtcp();
             if (SetState(RtcPeerConnectionState.Connected))
@@ -194,10 +194,9 @@ internal sealed partial class RtcPeerConnection
     {
         switch (state)
         {
-            // Completed (a nominated, selected pair), not Connected: IceAgent's send path only uses pairs in state
-            // Succeeded, and a pair being re-checked for nomination is briefly InProgress, so sends between the first
-            // valid pair and nomination can fail with IceError.NotConnected.
-            case IceConnectionState.Completed:
+            // DTLS starts on the first valid pair (RFC 8445 §12: media may flow before nomination; Chromium sends
+            // its ClientHello then too); the agent keeps a pair on the valid list while nomination re-checks it.
+            case IceConnectionState.Connected or IceConnectionState.Completed:
                 _iceConnected.TrySetResult();
                 break;
             case IceConnectionState.Failed:
@@ -250,11 +249,16 @@ internal sealed partial class RtcPeerConnection
     private void Receive(ReadOnlySpan<byte> srtp)
     {
         SrtpContext? inbound = Volatile.Read(ref _inbound);
-        if (inbound is null)
+        if (inbound is null && !TryHoldEarly(srtp, out inbound))
         {
             return;
         }
 
+        Unprotect(inbound!, srtp);
+    }
+
+    private void Unprotect(SrtpContext inbound, ReadOnlySpan<byte> srtp)
+    {
         byte[] rtp = new byte[srtp.Length];
         if (inbound.TryUnprotect(srtp, rtp, out int length))
         {

@@ -34,6 +34,7 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.ReceiveQueueCapacity, 1);
         _certificate = DtlsCertificate.Generate();
         Ssrc = _options.Ssrc != 0 ? _options.Ssrc : (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
+        AudioSsrc = Ssrc == int.MaxValue ? 1u : Ssrc + 1;
         _streamId = "casto-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
         _sessionId = (ulong)RandomNumberGenerator.GetInt32(1, int.MaxValue);
         _received = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(_options.ReceiveQueueCapacity)
@@ -60,6 +61,18 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
     /// <summary>The SSRC announced in our a=ssrc.</summary>
     public uint Ssrc { get; }
 
+    /// <summary>The SSRC announced for audio (used when <see cref="RtcPeerConnectionOptions.Audio"/> is on).</summary>
+    public uint AudioSsrc { get; }
+
+    /// <summary>The negotiated Opus payload type, or -1 when no audio section was accepted.</summary>
+    public int AudioPayloadType { get; private set; } = -1;
+
+    /// <summary>The negotiated VP8 payload type (the offer's number once an answer exists); RTP we send should carry it.</summary>
+    public int VideoPayloadType { get; private set; } = RtcSdp.Vp8PayloadType;
+
+    /// <summary>What the peer's description says about its side of the video section (sendrecv, recvonly, …).</summary>
+    public SdpDirection? RemoteDirection => _remote?.Direction;
+
     public string? LocalDescription => _localDescription;
 
     public string? RemoteDescription => _remoteSdp?.ToString();
@@ -80,7 +93,7 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
 
             _isOfferer = true;
             _ice ??= IceAgent.Create(IceRole.Controlling, IceOptions());
-            return Task.FromResult(RtcSdp.CreateOffer(_ice, _certificate, _options, Ssrc, _streamId, _sessionId).ToString());
+            return Task.FromResult(RtcSdp.CreateOffer(_ice, _certificate, _options, Ids).ToString());
         }
     }
 
@@ -95,7 +108,10 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
                 throw State("createAnswer needs a remote offer and no local description.");
             }
 
-            return Task.FromResult(RtcSdp.CreateAnswer(_remoteSdp, _ice, _certificate, _options, Ssrc, _streamId, _sessionId).ToString());
+            var answer = RtcSdp.CreateAnswer(_remoteSdp, _ice, _certificate, _options, Ids);
+            VideoPayloadType = RtcSdp.Vp8PayloadTypeOf(answer);
+            AudioPayloadType = RtcSdp.OpusPayloadTypeOf(answer);
+            return Task.FromResult(answer.ToString());
         }
     }
 
@@ -167,9 +183,18 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
                 }
             }
 
-            _ice.AddRemoteEndOfCandidates();
+            if (parameters.EndOfCandidates)
+            {
+                _ice.AddRemoteEndOfCandidates();
+            }
+
             _remoteSdp = parsed;
             _remote = parameters;
+            if (type == RtcSdpType.Answer)
+            {
+                VideoPayloadType = RtcSdp.Vp8PayloadTypeOf(parsed);
+                AudioPayloadType = RtcSdp.OpusPayloadTypeOf(parsed);
+            }
         }
 
         StartIfReady();
@@ -177,6 +202,8 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
 
     /// <summary>Completes when <see cref="ConnectionState"/> reaches connected; throws if it fails or closes first.</summary>
     public Task WaitConnectedAsync(CancellationToken cancellationToken = default) => _connected.Task.WaitAsync(cancellationToken);
+
+    private RtcLocalIds Ids => new(Ssrc, AudioSsrc, _streamId, _sessionId);
 
     private IceOptions IceOptions() => new() { LocalAddresses = _options.LocalAddresses, ConnectTimeout = _options.ConnectTimeout };
 

@@ -20,7 +20,7 @@ internal enum RtcSdpType
     Answer,
 }
 
-/// <summary>Settings for one <see cref="RtcPeerConnection"/> with one bundled VP8 video m-line.</summary>
+/// <summary>Settings for one <see cref="RtcPeerConnection"/>: a bundled VP8 video m-line and, optionally, Opus audio.</summary>
 internal sealed class RtcPeerConnectionOptions
 {
     /// <summary>Our wish for the video transceiver (RTCRtpTransceiverDirection).</summary>
@@ -28,6 +28,9 @@ internal sealed class RtcPeerConnectionOptions
 
     /// <summary>SSRC we announce in a=ssrc; the caller's RTP packets should carry it. 0 picks a random one.</summary>
     public uint Ssrc { get; set; }
+
+    /// <summary>Also offer, or accept an offered, Opus audio section (bundled, passed through undecoded). Default true.</summary>
+    public bool Audio { get; set; } = true;
 
     /// <summary>Capacity of the received-RTP channel; the oldest packet is dropped when full.</summary>
     public int ReceiveQueueCapacity { get; set; } = 1024;

@@ -9,22 +9,28 @@ namespace Casto.WebRtc.PeerConnection;
 
 /// <summary>What we need from a remote description: ICE credentials and candidates, fingerprint, a=setup.</summary>
 internal sealed record RtcRemoteParameters(
-    string Ufrag, string Password, IReadOnlyList<SdpCandidate> Candidates, DtlsFingerprint Fingerprint, SdpSetup Setup, SdpDirection Direction);
+    string Ufrag, string Password, IReadOnlyList<SdpCandidate> Candidates, DtlsFingerprint Fingerprint, SdpSetup Setup, SdpDirection Direction,
+    bool EndOfCandidates);
 
-/// <summary>Builds our offers/answers and checks remote descriptions for the single bundled VP8 m-line.</summary>
+/// <summary>Our identifiers in descriptions: SSRCs per kind, the msid stream id and the o= session id.</summary>
+internal sealed record RtcLocalIds(uint VideoSsrc, uint AudioSsrc, string StreamId, ulong SessionId);
+
+/// <summary>Builds our offers/answers (a bundled VP8 video m-line, optionally Opus audio) and checks remote descriptions.</summary>
 internal static class RtcSdp
 {
     public const int Vp8PayloadType = 96;
+    public const int OpusPayloadType = 111;
     public const string Mid = "0";
+    public const string AudioMid = "1";
     private const string Protocol = "UDP/TLS/RTP/SAVPF";
 
-    public static SessionDescription CreateOffer(IceAgent ice, DtlsCertificate certificate, RtcPeerConnectionOptions options, uint ssrc, string streamId, ulong sessionId)
+    public static SessionDescription CreateOffer(IceAgent ice, DtlsCertificate certificate, RtcPeerConnectionOptions options, RtcLocalIds ids)
     {
-        var sdp = new SessionDescription(new SdpOrigin("-", sessionId.ToString(CultureInfo.InvariantCulture), 2, "IN", "IP4", "127.0.0.1"))
+        var sdp = new SessionDescription(new SdpOrigin("-", ids.SessionId.ToString(CultureInfo.InvariantCulture), 2, "IN", "IP4", "127.0.0.1"))
         {
             MsidSemantic = "WMS *",
         };
-        sdp.Groups.Add(new SdpGroup("BUNDLE", Mid));
+        sdp.Groups.Add(new SdpGroup("BUNDLE", options.Audio ? Mid + " " + AudioMid : Mid));
         var m = new MediaDescription("video", 9, Protocol, [Vp8PayloadType.ToString(CultureInfo.InvariantCulture)])
         {
             Mid = Mid,
@@ -39,13 +45,32 @@ internal static class RtcSdp
         m.RtpMaps.Add(new SdpRtpMap(Vp8PayloadType, "VP8", 90000, null));
         m.RtcpFeedbacks.Add(new SdpRtcpFeedback(Vp8PayloadType, "nack", null));
         m.RtcpFeedbacks.Add(new SdpRtcpFeedback(Vp8PayloadType, "nack", "pli"));
-        AddSender(m, options.Direction, ssrc, streamId);
+        AddSender(m, options.Direction, ids);
         AddCandidates(m, ice);
         sdp.Media.Add(m);
+        if (options.Audio)
+        {
+            var audio = new MediaDescription("audio", 9, Protocol, [OpusPayloadType.ToString(CultureInfo.InvariantCulture)])
+            {
+                Mid = AudioMid,
+                Direction = options.Direction,
+                RtcpMux = true,
+                Connection = new SdpConnection("IN", "IP4", "0.0.0.0"),
+                IceUfrag = ice.LocalUfrag,
+                IcePwd = ice.LocalPassword,
+                Setup = SdpSetup.ActPass,
+            };
+            audio.Fingerprints.Add(certificate.Fingerprint.ToSdp());
+            audio.RtpMaps.Add(new SdpRtpMap(OpusPayloadType, "opus", 48000, 2));
+            audio.Fmtps.Add(new SdpFmtp(OpusPayloadType, "minptime=10;useinbandfec=1"));
+            AddSender(audio, options.Direction, ids);
+            sdp.Media.Add(audio);
+        }
+
         return sdp;
     }
 
-    public static SessionDescription CreateAnswer(SessionDescription offer, IceAgent ice, DtlsCertificate certificate, RtcPeerConnectionOptions options, uint ssrc, string streamId, ulong sessionId)
+    public static SessionDescription CreateAnswer(SessionDescription offer, IceAgent ice, DtlsCertificate certificate, RtcPeerConnectionOptions options, RtcLocalIds ids)
     {
         var answerOptions = new JsepAnswerOptions
         {
@@ -55,10 +80,14 @@ internal static class RtcSdp
             SetupWhenActPass = SdpSetup.Active,
             LocalDirection = options.Direction,
             Rtx = false,
-            SessionId = sessionId,
+            SessionId = ids.SessionId,
         };
         answerOptions.Codecs.Clear();
         answerOptions.Codecs.Add(JsepCodec.Vp8);
+        if (options.Audio)
+        {
+            answerOptions.Codecs.Add(JsepCodec.Opus); // passed through, never decoded
+        }
         SessionDescription answer;
         try
         {
@@ -69,11 +98,28 @@ internal static class RtcSdp
             throw new PeerConnectionException(PeerConnectionError.InvalidSdp, "The remote offer cannot be answered: " + ex.Message, ex);
         }
 
-        var m = answer.Media.First(x => x.Port != 0);
-        AddSender(m, m.EffectiveDirection, ssrc, streamId);
-        AddCandidates(m, ice);
+        foreach (var section in answer.Media.Where(x => x.Port != 0 && x.IsRtp))
+        {
+            AddSender(section, section.EffectiveDirection, ids);
+        }
+
+        AddCandidates(answer.Media.First(x => x.Port != 0), ice);
         return answer;
     }
+
+    /// <summary>The payload type of VP8/90000 in the (first usable) video section of <paramref name="sdp"/>.</summary>
+    public static int Vp8PayloadTypeOf(SessionDescription sdp) =>
+        sdp.Media.Where(x => x.Kind == "video" && x.Port != 0 && x.IsRtp)
+            .SelectMany(x => x.RtpMaps)
+            .FirstOrDefault(r => string.Equals(r.EncodingName, "VP8", StringComparison.OrdinalIgnoreCase) && r.ClockRate == 90000)
+            ?.PayloadType ?? Vp8PayloadType;
+
+    /// <summary>The payload type of opus/48000 in the (first usable) audio section of <paramref name="sdp"/>, or -1.</summary>
+    public static int OpusPayloadTypeOf(SessionDescription sdp) =>
+        sdp.Media.Where(x => x.Kind == "audio" && x.Port != 0 && x.IsRtp)
+            .SelectMany(x => x.RtpMaps)
+            .FirstOrDefault(r => string.Equals(r.EncodingName, "opus", StringComparison.OrdinalIgnoreCase) && r.ClockRate == 48000)
+            ?.PayloadType ?? -1;
 
     /// <summary>Parses and checks a remote description; throws <see cref="PeerConnectionException"/> (InvalidSdp).</summary>
     public static (SessionDescription Sdp, RtcRemoteParameters Parameters) ParseRemote(string text)
@@ -105,25 +151,26 @@ internal static class RtcSdp
 
         var setup = m.Setup ?? sdp.Setup ?? SdpSetup.Active; // absent means active (RFC 4145 §4)
         var candidates = m.Candidates.Concat(sdp.Candidates).Where(c => c.Component == 1).ToList();
-        if (candidates.Count == 0)
-        {
-            throw Invalid("No ICE candidates (trickle ICE is not supported).");
-        }
 
-        return (sdp, new RtcRemoteParameters(ufrag, pwd, candidates, fingerprint, setup, m.EffectiveDirection));
+        // Complete when the peer says so, or when it gathered before sending and does not trickle (RFC 8838 §4.1).
+        bool trickle = (m.IceOptions ?? sdp.IceOptions)?.Split(' ').Contains("trickle") == true;
+        bool end = m.EndOfCandidates || sdp.EndOfCandidates || (!trickle && candidates.Count > 0);
+        return (sdp, new RtcRemoteParameters(ufrag, pwd, candidates, fingerprint, setup, m.EffectiveDirection, end));
     }
 
     private static PeerConnectionException Invalid(string message, Exception? inner = null) =>
         new(PeerConnectionError.InvalidSdp, message, inner);
 
-    private static void AddSender(MediaDescription m, SdpDirection direction, uint ssrc, string streamId)
+    private static void AddSender(MediaDescription m, SdpDirection direction, RtcLocalIds ids)
     {
+        uint ssrc = m.Kind == "audio" ? ids.AudioSsrc : ids.VideoSsrc;
+        string streamId = ids.StreamId;
         if (direction is not (SdpDirection.SendRecv or SdpDirection.SendOnly))
         {
             return;
         }
 
-        string trackId = streamId + "-video";
+        string trackId = streamId + "-" + m.Kind;
         m.Msids.Add(new SdpMsid(streamId, trackId));
         m.Ssrcs.Add(new SdpSsrc(ssrc, "cname", streamId));
         m.Ssrcs.Add(new SdpSsrc(ssrc, "msid", streamId + " " + trackId));
