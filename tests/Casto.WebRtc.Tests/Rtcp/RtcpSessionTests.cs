@@ -212,6 +212,41 @@ public sealed class RtcpSessionTests
     }
 
     [Fact]
+    public void Audio_payload_types_get_no_nack_are_no_pli_target_and_use_their_clock_rate()
+    {
+        using var h = new Harness();
+        h.Session.AddPayloadType(111, 48_000, feedback: false);
+        h.Session.AddPayloadType(96, 90_000, feedback: true);
+        h.Session.OnRtpReceived(NackTests.Packet(1)); // video (PT 96) from Remote
+        foreach (ushort seq in new ushort[] { 1, 5 })
+        {
+            h.Session.OnRtpReceived(Audio(seq, 0x5678));
+        }
+
+        h.Time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.DoesNotContain(h.Sent, c => Split(c).Any(p => p.Type == RtcpPacketType.TransportFeedback));
+        byte[] buffer = new byte[RtcpSession.MaxCompoundSize];
+        int n = h.Session.WriteKeyFrameRequest(buffer);
+        Assert.True(PictureLossIndication.TryRead(Split(buffer[..n])[^1].Packet, out var pli));
+        Assert.Equal(Remote, pli.MediaSsrc); // the video source, though audio arrived last
+
+        h.Sent.Clear();
+        h.Session.OnRtpSent(Audio(1, Local));
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        var sr = Split(h.Sent.Single(c => Split(c)[0].Type == RtcpPacketType.SenderReport));
+        Assert.True(SenderReport.TryRead(sr[0].Packet, out SenderReport report));
+        Assert.Equal(1000u + 43_200u, report.RtpTimestamp); // sent at 0.1 s, reported at 1 s: + 0.9 s at 48 kHz
+    }
+
+    private static byte[] Audio(ushort seq, uint ssrc)
+    {
+        var header = new Casto.WebRtc.Rtp.RtpHeader { PayloadType = 111, SequenceNumber = seq, Timestamp = 1000, Ssrc = ssrc };
+        byte[] packet = new byte[Casto.WebRtc.Rtp.RtpPacket.GetSize(header, 20)];
+        Casto.WebRtc.Rtp.RtpPacket.Write(header, new byte[20], packet);
+        return packet;
+    }
+
+    [Fact]
     public void Random_and_mutated_rtcp_is_dropped_or_handled_never_thrown()
     {
         using var h = new Harness();

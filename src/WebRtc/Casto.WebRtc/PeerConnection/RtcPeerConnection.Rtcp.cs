@@ -62,6 +62,12 @@ internal sealed partial class RtcPeerConnection
     {
         var session = new RtcpSession(Ssrc, _streamId, _options.Rtcp, SendRtcpCompound, Retransmit);
         session.KeyFrameRequested += (_, request) => KeyFrameRequested?.Invoke(this, request);
+        session.AddPayloadType(VideoPayloadType, 90_000, feedback: true);
+        if (AudioPayloadType >= 0)
+        {
+            session.AddPayloadType(AudioPayloadType, 48_000, feedback: false); // Opus: no NACK/PLI negotiated
+        }
+
         Volatile.Write(ref _rtcp, session);
         session.Start();
     }

@@ -32,7 +32,7 @@ internal sealed partial class RtcpSession
 
             foreach (RtpReceiveStream stream in _remote.Values)
             {
-                if (stream.Nack.MissingCount == 0)
+                if (!stream.Feedback || stream.Nack.MissingCount == 0)
                 {
                     continue;
                 }
@@ -136,7 +136,7 @@ internal sealed partial class RtcpSession
             {
                 Ssrc = stream.Ssrc,
                 NtpTimestamp = NtpNow(),
-                RtpTimestamp = stream.LastRtpTimestamp + (uint)(elapsed * _options.ClockRate),
+                RtpTimestamp = stream.LastRtpTimestamp + (uint)(elapsed * stream.ClockRate),
                 PacketCount = (uint)stream.Packets,
                 OctetCount = (uint)stream.Octets,
                 Reports = ReportBlocks.FromReports(offset == 0 ? blocks[..blockCount] : []),

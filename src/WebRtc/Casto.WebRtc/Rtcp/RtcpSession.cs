@@ -36,6 +36,8 @@ internal sealed partial class RtcpSession : IDisposable
     private readonly Dictionary<uint, RtpSendStream> _local = [];
     private readonly Dictionary<uint, RtpReceiveStream> _remote = [];
     private readonly byte[] _buffer = new byte[MaxCompoundSize];
+    private readonly int[] _clockRates = new int[128];
+    private readonly bool[] _noFeedback = new bool[128];
     private ITimer? _reportTimer;
     private ITimer? _feedbackTimer;
     private uint _lastRemoteSsrc;
@@ -81,6 +83,23 @@ internal sealed partial class RtcpSession : IDisposable
     /// <summary>Our SSRC: sender of RR, NACK, PLI, SDES.</summary>
     public uint Ssrc { get; }
 
+    /// <summary>
+    /// Declares a negotiated payload type: its RTP clock rate, and whether its streams get NACK and are PLI targets
+    /// (video) or not (e.g. Opus audio). Streams of undeclared payload types use <see cref="RtcpSessionOptions.ClockRate"/>
+    /// with feedback. A stream's kind is fixed by its first packet.
+    /// </summary>
+    public void AddPayloadType(int payloadType, int clockRate, bool feedback)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(payloadType);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(payloadType, 127);
+        ArgumentOutOfRangeException.ThrowIfLessThan(clockRate, 1);
+        lock (_gate)
+        {
+            _clockRates[payloadType] = clockRate;
+            _noFeedback[payloadType] = !feedback;
+        }
+    }
+
     /// <summary>Starts the report and feedback timers.</summary>
     public void Start()
     {
@@ -118,7 +137,7 @@ internal sealed partial class RtcpSession : IDisposable
                     return;
                 }
 
-                stream = new RtpSendStream(header.Ssrc);
+                stream = new RtpSendStream(header.Ssrc, ClockRateOf(header.PayloadType));
                 _local.Add(header.Ssrc, stream);
             }
 
@@ -150,11 +169,16 @@ internal sealed partial class RtcpSession : IDisposable
                     return;
                 }
 
-                stream = new RtpReceiveStream(Ssrc, ssrc, _options.ClockRate, _options.Nack, _time);
+                int payloadType = packet[1] & 0x7F;
+                stream = new RtpReceiveStream(Ssrc, ssrc, ClockRateOf(payloadType), !_noFeedback[payloadType], _options.Nack, _time);
                 _remote.Add(ssrc, stream);
             }
 
-            _lastRemoteSsrc = ssrc;
+            if (stream.Feedback)
+            {
+                _lastRemoteSsrc = ssrc;
+            }
+
             stream.OnReceived(BinaryPrimitives.ReadUInt16BigEndian(packet[2..]), BinaryPrimitives.ReadUInt32BigEndian(packet[4..]), packet.Length);
         }
     }
@@ -207,11 +231,13 @@ internal sealed partial class RtcpSession : IDisposable
                 RetransmissionsMissed = _responder.Missed,
                 RemoteFractionLost = reported?.FractionLost / 256.0 ?? 0,
                 RemotePacketsLost = reported?.CumulativeLost ?? 0,
-                RemoteJitter = reported is null ? 0 : reported.Jitter / (double)_options.ClockRate,
+                RemoteJitter = reported is null ? 0 : reported.Jitter / (double)reported.ClockRate,
                 RoundTripTime = reported?.RoundTripTime,
             };
         }
     }
+
+    private int ClockRateOf(int payloadType) => _clockRates[payloadType & 0x7F] is > 0 and int rate ? rate : _options.ClockRate;
 
     /// <summary>A timer callback must never throw (it would end the process); a write that does not fit is skipped.</summary>
     private void Tick(bool report)

@@ -24,9 +24,10 @@ internal sealed class RtpReceiveStream
     private uint _lastSr;
     private long _lastSrArrival;
 
-    public RtpReceiveStream(uint localSsrc, uint ssrc, int clockRate, NackGeneratorOptions nack, TimeProvider time)
+    public RtpReceiveStream(uint localSsrc, uint ssrc, int clockRate, bool feedback, NackGeneratorOptions nack, TimeProvider time)
     {
         Ssrc = ssrc;
+        Feedback = feedback;
         _time = time;
         _clockRate = clockRate;
         Nack = new NackGenerator(localSsrc, ssrc, nack, time);
@@ -35,7 +36,10 @@ internal sealed class RtpReceiveStream
     /// <summary>The remote SSRC.</summary>
     public uint Ssrc { get; }
 
-    /// <summary>The NACK generator of this stream.</summary>
+    /// <summary>Whether the stream gets NACKs and can be the target of a PLI (video), or not (audio).</summary>
+    public bool Feedback { get; }
+
+    /// <summary>The NACK generator of this stream (fed only when <see cref="Feedback"/>).</summary>
     public NackGenerator Nack { get; }
 
     /// <summary>Packets received, duplicates and retransmissions included.</summary>
@@ -59,7 +63,11 @@ internal sealed class RtpReceiveStream
         long extended = _unwrapper.Unwrap(sequenceNumber);
         Packets++;
         Bytes += length;
-        Nack.OnReceived(sequenceNumber);
+        if (Feedback)
+        {
+            Nack.OnReceived(sequenceNumber);
+        }
+
         if (_base < 0)
         {
             _base = extended;

@@ -2,9 +2,12 @@
 namespace Casto.WebRtc.Rtcp;
 
 /// <summary>Send-side state of one local SSRC: SR counters and the peer's latest report block about it. Not thread-safe.</summary>
-internal sealed class RtpSendStream(uint ssrc)
+internal sealed class RtpSendStream(uint ssrc, int clockRate)
 {
     public uint Ssrc { get; } = ssrc;
+
+    /// <summary>RTP clock rate of the stream's payload type.</summary>
+    public int ClockRate { get; } = clockRate;
 
     /// <summary>RTP packets sent (retransmissions are not counted here).</summary>
     public long Packets { get; private set; }
