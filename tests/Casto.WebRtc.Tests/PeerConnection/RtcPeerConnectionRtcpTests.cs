@@ -103,6 +103,11 @@ public sealed partial class RtcPeerConnectionRtcpTests(ITestOutputHelper output)
         Assert.True(stats.RtcpDropped > 1000);
         Assert.Equal(RtcPeerConnectionState.Connected, b.ConnectionState);
         Assert.Equal(RtcPeerConnectionState.Connected, a.ConnectionState);
+
+        // Closing sends RTCP BYE (before DTLS close_notify); stats stay readable after close.
+        await a.CloseAsync();
+        await WaitUntilAsync(() => b.ConnectionState == RtcPeerConnectionState.Closed);
+        Assert.Equal(1, b.GetStats().ByesReceived);
     }
 
     private static byte[] Rtp(uint ssrc, ushort seq)
