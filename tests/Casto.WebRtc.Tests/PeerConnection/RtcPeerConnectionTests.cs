@@ -36,6 +36,8 @@ public sealed class RtcPeerConnectionTests
         Assert.Equal(RtcPeerConnectionState.Connected, offerer.ConnectionState);
         Assert.Equal(RtcPeerConnectionState.Connected, answerer.ConnectionState);
 
+        var tracks = new List<RtcRemoteTrack>();
+        answerer.TrackReceived += (_, t) => tracks.Add(t);
         var clip = await MediaSources.LoadDefaultVp8Async();
         int sent = 0;
         var receive = Task.Run(async () =>
@@ -86,6 +88,8 @@ public sealed class RtcPeerConnectionTests
         }
 
         Assert.True(previous > first.Timestamp);
+        Assert.Equal([new RtcRemoteTrack("video", offerer.Ssrc, 96)], tracks);
+        Assert.Equal(tracks, answerer.RemoteTracks);
     }
 
     [Fact]

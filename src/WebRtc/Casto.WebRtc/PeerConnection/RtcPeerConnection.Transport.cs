@@ -263,6 +263,7 @@ internal sealed partial class RtcPeerConnection
         if (inbound.TryUnprotect(srtp, rtp, out int length))
         {
             OnRtpReceived(rtp.AsSpan(0, length));
+            NoteRemoteTrack(rtp.AsSpan(0, length));
             _received.Writer.TryWrite(rtp.AsMemory(0, length));
         }
         else

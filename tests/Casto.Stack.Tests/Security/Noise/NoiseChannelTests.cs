@@ -89,6 +89,41 @@ public class NoiseChannelTests
     }
 
     [Fact]
+    public async Task A_reader_that_waits_for_more_than_the_read_ahead_still_progresses()
+    {
+        using var dialerKey = PrivateKey.Generate();
+        using var listenerKey = PrivateKey.Generate();
+        var (dial, listen) = Start(new NoiseSecureChannel(dialerKey), new NoiseSecureChannel(listenerKey), listenerKey.PeerId);
+        await using var dialer = await dial.WaitAsync(StepTimeout);
+        await using var listener = await listen.WaitAsync(StepTimeout);
+
+        var data = new byte[3 << 20]; // many frames, far more than the plaintext read-ahead
+        new Random(7).NextBytes(data);
+        var write = Task.Run(async () =>
+        {
+            await dialer.Transport.Output.WriteAsync(data);
+            await dialer.Transport.Output.CompleteAsync();
+        });
+
+        // Examine everything, consume nothing, until all of it is buffered: only then take it.
+        var input = listener.Transport.Input;
+        while (true)
+        {
+            var result = await input.ReadAsync().AsTask().WaitAsync(StepTimeout);
+            if (result.Buffer.Length >= data.Length || result.IsCompleted)
+            {
+                Assert.Equal(data, result.Buffer.ToArray());
+                input.AdvanceTo(result.Buffer.End);
+                break;
+            }
+
+            input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        }
+
+        await write.WaitAsync(StepTimeout);
+    }
+
+    [Fact]
     public void The_payload_is_the_spec_protobuf()
     {
         using var key = PrivateKey.Generate();

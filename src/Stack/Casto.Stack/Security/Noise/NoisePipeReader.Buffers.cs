@@ -9,6 +9,9 @@ internal sealed partial class NoisePipeReader
     private const int MinimumSegmentSize = 4096;
     private const int MaxPooledSegments = 8;
 
+    // Plaintext decrypted ahead of the consumer at most (a few full frames).
+    private const int MaxReadAhead = 4 * 65536;
+
     private Segment? _head;
     private int _headIndex;
     private Segment? _tail;

@@ -104,15 +104,24 @@ internal sealed partial class NoisePipeReader : PipeReader
     {
         var buffer = raw.Buffer;
         var decrypted = false;
+        var full = false;
         try
         {
+            // Read ahead at most MaxReadAhead bytes of plaintext: the frames after it stay encrypted in the raw
+            // pipe, so the plaintext (and its pooled arrays) held per connection stays small and recycled.
+            // At least one frame is decrypted per call, so a consumer waiting for more than that still progresses.
             while (NoiseFrame.TryRead(buffer, out var message, out var consumed))
             {
                 decrypted |= Decrypt(message);
                 buffer = buffer.Slice(consumed);
+                if (Buffered.Length >= MaxReadAhead)
+                {
+                    full = NoiseFrame.TryRead(buffer, out _, out _); // a whole frame is left for the next read
+                    break;
+                }
             }
 
-            if (raw.IsCompleted && !buffer.IsEmpty)
+            if (!full && raw.IsCompleted && !buffer.IsEmpty)
             {
                 throw new NoiseException(NoiseError.Truncated, $"The connection ended in the middle of a Noise frame ({buffer.Length} bytes).");
             }
@@ -125,8 +134,9 @@ internal sealed partial class NoisePipeReader : PipeReader
             throw;
         }
 
-        _inner.AdvanceTo(buffer.Start, raw.Buffer.End);
-        _innerCompleted = raw.IsCompleted;
+        // Everything was examined unless we stopped early with whole frames left: then the next read must not wait.
+        _inner.AdvanceTo(buffer.Start, full ? buffer.Start : raw.Buffer.End);
+        _innerCompleted = raw.IsCompleted && !full;
         _examinedAll &= !decrypted;
         return decrypted || raw.IsCompleted || raw.IsCanceled;
     }
