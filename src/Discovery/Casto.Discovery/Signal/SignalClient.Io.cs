@@ -1,0 +1,231 @@
+using System.Net.WebSockets;
+
+namespace Casto.Discovery.Signal;
+
+/// <summary>Framing, registration, requests and the receive loop of the client.</summary>
+public sealed partial class SignalClient
+{
+    private async Task RegisterAsync(CancellationToken cancellationToken)
+    {
+        var challenge = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (challenge?.Type != SignalMessageType.Challenge || challenge.Nonce is null || challenge.Server is null)
+        {
+            throw new SignalException(SignalError.BadMessage, "expected a challenge from the server");
+        }
+
+        await WriteAsync(SignalAuth.Register(_key, challenge.Nonce, challenge.Server), cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var reply = await ReadAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw new SignalException(SignalError.ConnectionClosed, "the server closed the connection during registration");
+            switch (reply.Type)
+            {
+                case SignalMessageType.Registered:
+                    return;
+                case SignalMessageType.Error:
+                    throw new SignalException(reply.Code ?? SignalError.BadMessage, $"registration refused: {reply.Message}");
+                case SignalMessageType.Ping:
+                    await WriteAsync(new SignalMessage { Type = SignalMessageType.Pong }, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    private async Task<SignalMessage> RequestAsync(Func<long, SignalMessage> build, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _requestSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var id = Interlocked.Increment(ref _nextId);
+        var reply = new TaskCompletionSource<SignalMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _requests[id] = reply;
+        try
+        {
+            if (_receiving.IsCompleted)
+            {
+                throw new SignalException(CloseError ?? SignalError.ConnectionClosed, "the connection has ended");
+            }
+
+            await WriteAsync(build(id), cancellationToken).ConfigureAwait(false);
+            return await reply.Task.WaitAsync(_options.RequestTimeout, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new SignalException(SignalError.Timeout, $"no reply in {_options.RequestTimeout}", ex);
+        }
+        catch (WebSocketException ex)
+        {
+            throw new SignalException(SignalError.ConnectionClosed, ex.Message, ex);
+        }
+        finally
+        {
+            _requests.TryRemove(id, out _);
+            _requestSlots.Release();
+        }
+    }
+
+    private async Task WriteAsync(SignalMessage message, CancellationToken cancellationToken) =>
+        await SendFrameAsync(SignalCodec.Encode(message), WebSocketMessageType.Text, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Sends one raw frame (tests use it for malformed input).</summary>
+    internal async Task SendFrameAsync(ReadOnlyMemory<byte> frame, WebSocketMessageType type, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _socket.SendAsync(frame, type, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Reads one frame; null when the server closed the connection.</summary>
+    private async Task<SignalMessage?> ReadAsync(CancellationToken cancellationToken)
+    {
+        var count = 0;
+        ValueWebSocketReceiveResult result;
+        do
+        {
+            if (count == _buffer.Length)
+            {
+                if (count > _options.MaxMessageBytes)
+                {
+                    throw new SignalException(SignalError.TooLarge, $"server frame over {_options.MaxMessageBytes} bytes");
+                }
+
+                Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, _options.MaxMessageBytes + 1));
+            }
+
+            result = await _socket.ReceiveAsync(_buffer.AsMemory(count), cancellationToken).ConfigureAwait(false);
+            count += result.Count;
+        }
+        while (!result.EndOfMessage);
+
+        if (result.MessageType == WebSocketMessageType.Close)
+        {
+            return null;
+        }
+
+        return count > _options.MaxMessageBytes
+            ? throw new SignalException(SignalError.TooLarge, $"server frame over {_options.MaxMessageBytes} bytes")
+            : SignalCodec.Parse(_buffer.AsSpan(0, count));
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var token = _stop.Token;
+        try
+        {
+            while (await ReadAsync(token).ConfigureAwait(false) is { } message)
+            {
+                await DispatchAsync(message, token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or SignalException or ObjectDisposedException)
+        {
+            if (ex is SignalException signal)
+            {
+                CloseError ??= signal.Error;
+            }
+        }
+        finally
+        {
+            CloseError ??= SignalError.ConnectionClosed;
+            foreach (var pending in _requests.Values)
+            {
+                pending.TrySetException(new SignalException(CloseError.Value, "the connection has ended"));
+            }
+
+            _events.Writer.TryComplete();
+        }
+    }
+
+    private async Task DispatchAsync(SignalMessage message, CancellationToken cancellationToken)
+    {
+        switch (message.Type)
+        {
+            case SignalMessageType.Ping when _options.AnswerPings:
+                await WriteAsync(new SignalMessage { Type = SignalMessageType.Pong }, cancellationToken).ConfigureAwait(false);
+                break;
+            case SignalMessageType.Joined or SignalMessageType.Left or SignalMessageType.Ack:
+                if (message.Id is { } id && _requests.TryGetValue(id, out var reply))
+                {
+                    reply.TrySetResult(message);
+                }
+
+                break;
+            case SignalMessageType.Error:
+                if (message.Id is { } failed && _requests.TryGetValue(failed, out var request))
+                {
+                    request.TrySetException(new SignalException(message.Code ?? SignalError.BadMessage, message.Message ?? "request failed"));
+                }
+                else if (message.Code is { } code && SignalSession.IsFatal(code))
+                {
+                    CloseError = code;
+                }
+
+                break;
+            case SignalMessageType.PeerJoined or SignalMessageType.PeerLeft:
+                if (ToPeer(message.PeerId, message.Addrs) is { } peer)
+                {
+                    var kind = message.Type == SignalMessageType.PeerJoined ? SignalEventKind.PeerJoined : SignalEventKind.PeerLeft;
+                    await _events.Writer.WriteAsync(new SignalEvent(kind, peer.PeerId, message.Room, peer.Addrs, default, null), cancellationToken)
+                        .ConfigureAwait(false);
+                }
+
+                break;
+            case SignalMessageType.Signal:
+                if (ToPeer(message.From, null) is { } from && message.Data is { } data)
+                {
+                    await _events.Writer.WriteAsync(new SignalEvent(SignalEventKind.Signal, from.PeerId, null, [], message.Kind ?? SignalKind.Opaque, data), cancellationToken)
+                        .ConfigureAwait(false);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Closes the connection (a clean WebSocket close, then up to 2 s for the server's reply).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_socket.State == WebSocketState.Open)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await SendCloseAsync(timeout.Token).ConfigureAwait(false);
+                await _receiving.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException or TimeoutException)
+        {
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _socket.Abort();
+        await _receiving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _socket.Dispose();
+        _stop.Dispose();
+        _sendLock.Dispose();
+        _requestSlots.Dispose();
+    }
+
+    private async Task SendCloseAsync(CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+}
