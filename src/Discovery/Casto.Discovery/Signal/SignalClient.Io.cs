@@ -121,6 +121,12 @@ public sealed partial class SignalClient
             {
                 await DispatchAsync(message, token).ConfigureAwait(false);
             }
+
+            // The server closed: complete the close handshake.
+            if (_socket.State == WebSocketState.CloseReceived)
+            {
+                await SendCloseAsync(token).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or SignalException or ObjectDisposedException)
         {
