@@ -49,6 +49,18 @@ public sealed class SignalAbuseTests
     }
 
     [Fact]
+    public async Task Unsigned_registration_is_refused()
+    {
+        await using var server = await SignalServer.StartAsync(null, Loopback);
+        using var key = PrivateKey.Generate();
+        await using var peer = await RawPeer.ConnectAsync(server.Addresses[0]);
+        var register = peer.RegisterMessage(key);
+        await peer.SendAsync(new SignalMessage { Type = SignalMessageType.Register, Nonce = register.Nonce, PeerId = register.PeerId, PublicKey = register.PublicKey });
+        Assert.Equal([SignalError.BadMessage], await peer.ReadErrorsUntilClosedAsync());
+        Assert.Equal(0, server.PeerCount);
+    }
+
+    [Fact]
     public async Task Replayed_registration_is_refused()
     {
         await using var server = await SignalServer.StartAsync(null, Loopback);

@@ -107,9 +107,18 @@ public sealed partial class SignalClient
             return null;
         }
 
-        return count > _options.MaxMessageBytes
-            ? throw new SignalException(SignalError.TooLarge, $"server frame over {_options.MaxMessageBytes} bytes")
-            : SignalCodec.Parse(_buffer.AsSpan(0, count));
+        if (count > _options.MaxMessageBytes)
+        {
+            throw new SignalException(SignalError.TooLarge, $"server frame over {_options.MaxMessageBytes} bytes");
+        }
+
+        var message = SignalCodec.Parse(_buffer.AsSpan(0, count));
+        if (_buffer.Length > 64 * 1024)
+        {
+            _buffer = new byte[4096]; // a large member list was a one-off: do not keep its buffer per client
+        }
+
+        return message;
     }
 
     private async Task ReceiveLoopAsync()
