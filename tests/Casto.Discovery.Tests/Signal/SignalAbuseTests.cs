@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using Casto.Discovery.Signal;
 using Casto.Stack.Identity;
+using Casto.Stack.Multiaddrs;
 using static Casto.Discovery.Tests.Signal.SignalServerTests;
 
 namespace Casto.Discovery.Tests.Signal;
@@ -143,6 +144,43 @@ public sealed class SignalAbuseTests
         Assert.Equal(SignalError.BadRoom, (await Assert.ThrowsAsync<SignalException>(() => c2.JoinAsync(""))).Error);
         Assert.Equal(SignalError.BadRoom, (await Assert.ThrowsAsync<SignalException>(() => c2.JoinAsync(new string('x', 300)))).Error);
         Assert.Equal(SignalError.BadRoom, (await Assert.ThrowsAsync<SignalException>(() => c2.JoinAsync("a\nb"))).Error);
+        Multiaddr[] bulky = [.. Enumerable.Range(0, 16).Select(i => Multiaddr.Parse($"/dns4/{new string('h', 70)}{i}.example/tcp/1"))];
+        Assert.Equal(SignalError.BadAddress, (await Assert.ThrowsAsync<SignalException>(() => c2.JoinAsync("d", bulky))).Error);
+    }
+
+    [Fact]
+    public async Task A_peer_that_does_not_read_is_closed_as_a_slow_consumer()
+    {
+        var options = new SignalServerOptions
+        {
+            MaxMessageBytes = 16 * 1024, MaxPayloadBytes = 8 * 1024, MaxQueuedBytes = 64 * 1024,
+            MessagesPerSecond = 1e6, MessageBurst = 1_000_000,
+        };
+        await using var server = await SignalServer.StartAsync(options, Loopback);
+        using var senderKey = PrivateKey.Generate();
+        using var stuckKey = PrivateKey.Generate();
+        await using var sender = await SignalClient.ConnectAsync(server.Addresses[0], senderKey);
+        await using var stuck = await RawPeer.ConnectAsync(server.Addresses[0]);
+        await stuck.SendAsync(stuck.RegisterMessage(stuckKey));
+        Assert.Equal(SignalMessageType.Registered, (await stuck.ReadAsync())!.Type);
+
+        // The stuck peer never reads again: socket buffers fill, then the server's bounded queue, then it is dropped.
+        var data = new string('d', 8 * 1024);
+        SignalException? gone = null;
+        for (var i = 0; i < 20_000 && gone is null; i++)
+        {
+            try
+            {
+                await sender.SendAsync(stuckKey.PeerId, SignalKind.Opaque, data);
+            }
+            catch (SignalException ex)
+            {
+                gone = ex;
+            }
+        }
+
+        Assert.Equal(SignalError.UnknownPeer, gone?.Error);
+        Assert.Equal(1, server.PeerCount);
     }
 
     [Fact]

@@ -9,8 +9,8 @@ public sealed class SignalClientOptions
     /// <summary>Time to wait for the reply to a join, leave or signal (default 10 s).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Largest frame accepted from the server (default 1 MiB: a joined reply lists up to 1,024 members).</summary>
-    public int MaxMessageBytes { get; set; } = 1024 * 1024;
+    /// <summary>Largest frame accepted from the server (default 4 MiB: a joined reply lists up to 1,024 members with their addresses).</summary>
+    public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Events buffered for the reader of <see cref="SignalClient.Events"/> (default 1,024); when full, reading from the server pauses.</summary>
     public int EventCapacity { get; set; } = 1024;

@@ -1,5 +1,6 @@
 // Spec: docs/signal-protocol.md (Casto star signalling, JSON text frames over WebSocket)
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Casto.Discovery.Signal;
@@ -15,6 +16,9 @@ internal static partial class SignalCodec
     public const int MaxAddrs = 16;
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 4 };
+
+    // Frames never end up in HTML: keep non-ASCII as UTF-8 so a relayed frame is no larger than the one received.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Parses one frame.</summary>
     public static SignalMessage Parse(ReadOnlySpan<byte> utf8)
@@ -44,7 +48,7 @@ internal static partial class SignalCodec
     public static void Write(SignalMessage message, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(message);
-        using var writer = new Utf8JsonWriter(output);
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("type"u8, SignalNames.Of(message.Type));
         if (message.Id is { } id)

@@ -19,6 +19,11 @@ public sealed partial class SignalServer
             return (SignalError.BadAddress, "an advertised address is not a multiaddr");
         }
 
+        if (advertised.Sum(a => a.Length) > _options.MaxAdvertisedBytes)
+        {
+            return (SignalError.BadAddress, $"advertised addresses are at most {_options.MaxAdvertisedBytes} characters in all");
+        }
+
         var peerId = session.PeerId!;
         var announce = SignalCodec.Encode(new SignalMessage { Type = SignalMessageType.PeerJoined, Room = room, PeerId = peerId.ToString(), Addrs = advertised });
         List<SignalSession>? slow = null;

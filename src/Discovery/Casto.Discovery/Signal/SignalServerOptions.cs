@@ -42,6 +42,12 @@ public sealed class SignalServerOptions
     /// <summary>Frames queued to one peer before it is closed as <c>slow-consumer</c> (default 1,024).</summary>
     public int SendQueueCapacity { get; set; } = 1024;
 
+    /// <summary>Bytes queued to one peer before it is closed as <c>slow-consumer</c> (default 4 MiB).</summary>
+    public long MaxQueuedBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Characters of advertised addresses in one join, all together (default 1,024), which bounds member lists.</summary>
+    public int MaxAdvertisedBytes { get; set; } = 1024;
+
     /// <summary>Interval of server pings (default 5 s).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -71,6 +77,8 @@ public sealed class SignalServerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MessageBurst, 1, nameof(MessageBurst));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRateStrikes, 1, nameof(MaxRateStrikes));
         ArgumentOutOfRangeException.ThrowIfLessThan(SendQueueCapacity, 1, nameof(SendQueueCapacity));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedBytes, 2L * MaxMessageBytes, nameof(MaxQueuedBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxAdvertisedBytes, 0, nameof(MaxAdvertisedBytes));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero, nameof(HeartbeatInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(HeartbeatTimeout, HeartbeatInterval, nameof(HeartbeatTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CloseTimeout, TimeSpan.Zero, nameof(CloseTimeout));

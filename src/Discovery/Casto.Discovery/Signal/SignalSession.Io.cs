@@ -13,6 +13,7 @@ internal sealed partial class SignalSession
             await foreach (var frame in _outbox.Reader.ReadAllAsync(_abort.Token).ConfigureAwait(false))
             {
                 await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _abort.Token).ConfigureAwait(false);
+                Interlocked.Add(ref _queuedBytes, -frame.Length);
             }
 
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)

@@ -20,6 +20,7 @@ internal sealed partial class SignalSession : IDisposable
     private readonly TokenBucket _bucket;
     private readonly long _created;
     private long _lastSeen;
+    private long _queuedBytes;
     private string? _nonce;
     private int _strikes;
     private int _closing;
@@ -97,7 +98,22 @@ internal sealed partial class SignalSession : IDisposable
     }
 
     /// <summary>Queues a frame; false when the queue is full (the caller closes this session as a slow consumer).</summary>
-    public bool Send(byte[] frame) => _outbox.Writer.TryWrite(frame) || Volatile.Read(ref _closing) == 1;
+    public bool Send(byte[] frame)
+    {
+        if (Interlocked.Add(ref _queuedBytes, frame.Length) > _options.MaxQueuedBytes)
+        {
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
+            return Volatile.Read(ref _closing) == 1;
+        }
+
+        if (_outbox.Writer.TryWrite(frame))
+        {
+            return true;
+        }
+
+        Interlocked.Add(ref _queuedBytes, -frame.Length);
+        return Volatile.Read(ref _closing) == 1;
+    }
 
     /// <summary>Starts closing: leaves its rooms now, sends <paramref name="error"/> (if any) and a close frame. Idempotent.</summary>
     public void Close(SignalError? error, string? text)
