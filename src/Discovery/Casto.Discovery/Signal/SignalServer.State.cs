@@ -8,7 +8,7 @@ public sealed partial class SignalServer
 {
     private readonly Lock _lock = new();
     private readonly HashSet<SignalSession> _sessions = [];
-    private readonly Dictionary<PeerId, SignalSession> _peers = [];
+    private readonly Dictionary<string, SignalSession> _peers = new(StringComparer.Ordinal); // by base58 peer id
     private readonly Dictionary<string, Dictionary<PeerId, Member>> _rooms = new(StringComparer.Ordinal);
     private int _pending;
     private bool _disposed;
@@ -98,13 +98,13 @@ public sealed partial class SignalServer
                 return SignalError.ConnectionClosed;
             }
 
-            _peers.TryGetValue(peerId, out replaced);
+            _peers.TryGetValue(peerId.ToString(), out replaced);
             if (replaced is null && _peers.Count >= _options.MaxPeers)
             {
                 return SignalError.ServerFull;
             }
 
-            _peers[peerId] = session;
+            _peers[peerId.ToString()] = session;
             session.PeerId = peerId;
             _pending--;
         }
@@ -131,9 +131,9 @@ public sealed partial class SignalServer
                 return;
             }
 
-            if (_peers.TryGetValue(peerId, out var current) && current == session)
+            if (_peers.TryGetValue(peerId.ToString(), out var current) && current == session)
             {
-                _peers.Remove(peerId);
+                _peers.Remove(peerId.ToString());
             }
 
             foreach (var room in session.Rooms)
@@ -159,12 +159,18 @@ public sealed partial class SignalServer
             return (SignalError.PayloadTooLarge, $"signal data is at most {_options.MaxPayloadBytes} bytes");
         }
 
-        SignalSession? target = null;
-        if (PeerId.TryParse(to, out var targetId))
+        // Peers address each other by the base58 text the server hands out; other spellings (CIDv1) are normalized.
+        SignalSession? target;
+        lock (_lock)
+        {
+            _peers.TryGetValue(to, out target);
+        }
+
+        if (target is null && PeerId.TryParse(to, out var targetId))
         {
             lock (_lock)
             {
-                _peers.TryGetValue(targetId, out target);
+                _peers.TryGetValue(targetId.ToString(), out target);
             }
         }
 
