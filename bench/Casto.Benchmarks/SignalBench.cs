@@ -85,6 +85,7 @@ internal static class SignalBench
 
         // Relay: client i sends to its partner i ^ 1, `window` signals in flight each, every signal acknowledged.
         var payload = new string('c', 200);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var relay = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients - (clients % 2)).Select(i => Task.Run(async () =>
         {
@@ -102,7 +103,9 @@ internal static class SignalBench
         var expected = (long)(clients - (clients % 2)) * messages;
         await WaitAsync(() => Interlocked.Read(ref received) >= expected);
         relay.Stop();
-        Console.WriteLine($"| relay (signal + ack, 200-byte data, {clients} senders, window {window}) | {expected / relay.Elapsed.TotalSeconds:N0} messages/s | {expected} in {relay.Elapsed.TotalSeconds:0.00} s |");
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        Console.WriteLine($"| relay (signal + ack, 200-byte data, {clients} senders, window {window}) | {expected / relay.Elapsed.TotalSeconds:N0} messages/s | {expected} in {relay.Elapsed.TotalSeconds:0.00} s; "
+            + $"CPU {cpu.TotalMicroseconds / expected:0.0} µs per signal (clients + server) |");
 
         // Leave: one at a time; latency until the room's first member sees peer-left.
         var leaveEvent = new List<double>();

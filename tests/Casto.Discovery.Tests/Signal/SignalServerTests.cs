@@ -144,7 +144,7 @@ public sealed class SignalServerTests
     [Fact]
     public async Task Dead_peer_is_announced_as_left_within_seconds()
     {
-        var options = new SignalServerOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(100), HeartbeatTimeout = TimeSpan.FromMilliseconds(600) };
+        var options = new SignalServerOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(200), HeartbeatTimeout = TimeSpan.FromMilliseconds(1500) };
         await using var server = await SignalServer.StartAsync(options, Loopback);
         using var liveKey = PrivateKey.Generate();
         using var deadKey = PrivateKey.Generate();
@@ -162,7 +162,23 @@ public sealed class SignalServerTests
         Assert.Equal(SignalError.HeartbeatTimeout, dead.CloseError);
 
         // The live peer answered every ping and is still there.
-        await Task.Delay(800);
+        await Task.Delay(2000);
         Assert.Equal(1, server.PeerCount);
+    }
+
+    [Fact]
+    public async Task Client_drops_a_silent_server()
+    {
+        var options = new SignalServerOptions { HeartbeatInterval = TimeSpan.FromHours(1), HeartbeatTimeout = TimeSpan.FromHours(2) };
+        await using var server = await SignalServer.StartAsync(options, Loopback);
+        var time = new ManualTimeProvider();
+        using var key = PrivateKey.Generate();
+        await using var client = await SignalClient.ConnectAsync(server.Addresses[0], key, new SignalClientOptions { TimeProvider = time });
+        time.Advance(TimeSpan.FromHours(2.5));
+        Assert.False(client.Completion.IsCompleted);
+        time.Advance(TimeSpan.FromHours(1.5)); // 4 h without a ping: more than 3 server heartbeat intervals
+        await client.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(SignalError.HeartbeatTimeout, client.CloseError);
+        Assert.False(await client.Events.WaitToReadAsync());
     }
 }

@@ -21,6 +21,7 @@ public sealed partial class SignalClient
             switch (reply.Type)
             {
                 case SignalMessageType.Registered:
+                    _serverHeartbeat = TimeSpan.FromMilliseconds(Math.Clamp(reply.HeartbeatMs ?? 5000, 10, 3_600_000));
                     return;
                 case SignalMessageType.Error:
                     throw new SignalException(reply.Code ?? SignalError.BadMessage, $"registration refused: {reply.Message}");
@@ -98,6 +99,7 @@ public sealed partial class SignalClient
             }
 
             result = await _socket.ReceiveAsync(_buffer.AsMemory(count), cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _lastFrame, _options.TimeProvider.GetTimestamp());
             count += result.Count;
         }
         while (!result.EndOfMessage);

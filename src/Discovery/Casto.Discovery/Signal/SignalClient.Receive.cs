@@ -110,6 +110,7 @@ public sealed partial class SignalClient
         _socket.Abort();
         await _receiving.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _socket.Dispose();
+        _watchdog?.Dispose();
         _stop.Dispose();
         _sendLock.Dispose();
         _requestSlots.Dispose();

@@ -25,6 +25,9 @@ public sealed partial class SignalClient : IAsyncDisposable
     private Task _receiving = Task.CompletedTask;
     private byte[] _buffer = new byte[4096];
     private long _nextId;
+    private long _lastFrame;
+    private TimeSpan _serverHeartbeat = TimeSpan.FromSeconds(5);
+    private ITimer? _watchdog;
     private int _disposed;
 
     private SignalClient(ClientWebSocket socket, PrivateKey key, Multiaddr server, SignalClientOptions options)
@@ -86,6 +89,7 @@ public sealed partial class SignalClient : IAsyncDisposable
         }
 
         client._receiving = client.ReceiveLoopAsync();
+        client.StartWatchdog();
         return client;
     }
 
@@ -126,6 +130,24 @@ public sealed partial class SignalClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(data);
         await RequestAsync(id => new SignalMessage { Type = SignalMessageType.Signal, Id = id, To = to.ToString(), Kind = kind, Data = data }, cancellationToken)
             .ConfigureAwait(false);
+    }
+
+    /// <summary>Checks every server heartbeat interval that the server is still sending (it pings at that interval).</summary>
+    private void StartWatchdog()
+    {
+        var silence = _options.ServerSilenceTimeout ?? TimeSpan.FromTicks(Math.Max(3 * _serverHeartbeat.Ticks, TimeSpan.TicksPerSecond * 10));
+        _watchdog = _options.TimeProvider.CreateTimer(
+            _ =>
+            {
+                if (_options.TimeProvider.GetElapsedTime(Volatile.Read(ref _lastFrame)) > silence && !_receiving.IsCompleted)
+                {
+                    CloseError ??= SignalError.HeartbeatTimeout;
+                    _socket.Abort();
+                }
+            },
+            null,
+            _serverHeartbeat,
+            _serverHeartbeat);
     }
 
     private static SignalPeer? ToPeer(string? peerId, IReadOnlyList<string>? addrs)

@@ -18,7 +18,10 @@ public sealed class SignalClientOptions
     /// <summary>Requests awaiting their reply at once (default 256); more wait for a slot.</summary>
     public int MaxPendingRequests { get; set; } = 256;
 
-    /// <summary>Time source for request timeouts (default <see cref="TimeProvider.System"/>).</summary>
+    /// <summary>Silence from the server after which the connection is dropped as dead (default: 3 × the heartbeat interval the server announces, at least 10 s).</summary>
+    public TimeSpan? ServerSilenceTimeout { get; set; }
+
+    /// <summary>Time source for request timeouts and the server watchdog (default <see cref="TimeProvider.System"/>).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Tests only: false makes the client ignore server pings (a peer that stopped answering).</summary>
@@ -33,5 +36,9 @@ public sealed class SignalClientOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(EventCapacity, 1, nameof(EventCapacity));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingRequests, 1, nameof(MaxPendingRequests));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+        if (ServerSilenceTimeout is { } silence)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(silence, TimeSpan.Zero, nameof(ServerSilenceTimeout));
+        }
     }
 }
