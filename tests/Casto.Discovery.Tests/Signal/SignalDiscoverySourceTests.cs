@@ -39,5 +39,10 @@ public sealed class SignalDiscoverySourceTests
         await early.DisposeAsync();
         var lost = await events.ReadAsync(cts.Token);
         Assert.Equal((DiscoveryEventKind.Lost, earlyKey.PeerId), (lost.Kind, lost.PeerId));
+
+        // The server going away loses every member the source still knew.
+        await server.DisposeAsync();
+        var lostLate = await events.ReadAsync(cts.Token);
+        Assert.Equal((DiscoveryEventKind.Lost, lateKey.PeerId), (lostLate.Kind, lostLate.PeerId));
     }
 }
