@@ -129,7 +129,14 @@ internal sealed partial class SignalSession : IDisposable
         {
             if (code == SignalError.SlowConsumer)
             {
-                _abort.Cancel();
+                try
+                {
+                    _abort.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The connection ended on its own meanwhile.
+                }
             }
             else
             {
