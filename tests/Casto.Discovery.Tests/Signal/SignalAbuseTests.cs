@@ -220,6 +220,15 @@ public sealed class SignalAbuseTests
     }
 
     [Fact]
+    public async Task Plain_http_requests_get_426()
+    {
+        await using var server = await SignalServer.StartAsync(null, Loopback);
+        using var http = new HttpClient();
+        var response = await http.GetAsync(SignalAddress.ToUri(server.Addresses[0]).ToString().Replace("ws://", "http://", StringComparison.Ordinal));
+        Assert.Equal(426, (int)response.StatusCode);
+    }
+
+    [Fact]
     public async Task Binary_frames_close_the_connection()
     {
         await using var server = await SignalServer.StartAsync(null, Loopback);
