@@ -6,5 +6,10 @@ if (args.Length > 0 && args[0] == "perf-matrix")
     return await PerfMatrix.RunAsync(args);
 }
 
+if (args.Length > 0 && args[0] == "signal")
+{
+    return await SignalBench.RunAsync(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(PerfMatrix).Assembly).Run(args);
 return 0;

@@ -20,6 +20,7 @@ internal static class CastoCli
         root.Add(PingCommand.Create(stdout, stderr));
         root.Add(PerfCommand.Create(stdout, stderr));
         root.Add(WebRtcEchoCommand.Create(stdout, stderr));
+        root.Add(SignalCommand.Create(stdout, stderr));
         return root;
     }
 
