@@ -7,12 +7,13 @@ using Casto.WebRtc.Sdp;
 namespace Casto.WebRtc.Ice;
 
 /// <summary>
-/// ICE agent for one component (rtcp-mux + BUNDLE) over UDP host candidates. Full or lite (<see cref="IceOptions.Lite"/>).
-/// STUN on its sockets is handled here; every other datagram from a validated remote candidate is queued on
+/// ICE agent for one component (rtcp-mux + BUNDLE) over UDP: host candidates, plus server-reflexive and relayed (TURN)
+/// ones from <see cref="GatherAsync"/>. Full or lite (<see cref="IceOptions.Lite"/>). Checks and data on a relayed pair go
+/// through its <see cref="Turn.TurnClient"/>. STUN on its sockets is handled here; every other datagram from a validated remote candidate is queued on
 /// <see cref="Datagrams"/> for DTLS/SRTP. State lives under one lock; the timer (tick = Ta) drives checks,
 /// retransmissions, nomination and consent. Usage: <see cref="Create"/>, exchange <see cref="LocalUfrag"/>/
 /// <see cref="LocalPassword"/>/<see cref="LocalCandidates"/>, <see cref="SetRemoteCredentials"/>,
-/// <see cref="AddRemoteCandidate(IceCandidate)"/>, <see cref="Start"/>.
+/// <see cref="AddRemoteCandidate(IceCandidate)"/>, <see cref="Start"/> (and <see cref="GatherAsync"/> when ICE servers are configured).
 /// </summary>
 internal sealed partial class IceAgent : IAsyncDisposable
 {
