@@ -76,7 +76,7 @@ internal sealed partial class TurnClient
             var authenticated = _key is not null;
             var request = BuildRequest(method, transactionId, attributes, state);
             var response = await TransmitAsync(request, transactionId, transmissions, rto, cancellationToken).ConfigureAwait(false);
-            var retry = CheckResponse(response, authenticated, ref retried401, ref retried438);
+            var retry = CheckResponse(response, method, authenticated, ref retried401, ref retried438);
             if (!retry)
             {
                 Interlocked.Increment(ref _transactions);
@@ -111,13 +111,18 @@ internal sealed partial class TurnClient
     }
 
     /// <summary>Returns true when the request must be sent again with the new realm/nonce; throws for errors.</summary>
-    private bool CheckResponse(byte[] bytes, bool authenticated, ref bool retried401, ref bool retried438)
+    private bool CheckResponse(byte[] bytes, StunMethod method, bool authenticated, ref bool retried401, ref bool retried438)
     {
         try
         {
             if (!StunMessage.TryRead(bytes, out var message))
             {
                 throw new TurnException(TurnError.BadResponse, "Response is not STUN.");
+            }
+
+            if (message.Method != method)
+            {
+                throw new TurnException(TurnError.BadResponse, $"{message.Method} response to a {method} request.");
             }
 
             if (message.Class == StunClass.SuccessResponse)
