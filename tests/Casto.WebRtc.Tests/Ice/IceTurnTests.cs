@@ -180,6 +180,44 @@ public sealed class IceTurnTests
         }
     }
 
+    [Fact]
+    public async Task A_relay_only_agent_connects_to_a_host_only_agent()
+    {
+        await using var server = await CoturnServer.StartAsync();
+        if (server is null)
+        {
+            return;
+        }
+
+        await using var a = IceAgent.Create(IceRole.Controlled, new IceOptions { IceServers = [Turn(server)], TransportPolicy = IceTransportPolicy.Relay });
+        await using var b = IceAgent.Create(IceRole.Controlling, new IceOptions());
+        a.SetRemoteCredentials(b.LocalUfrag, b.LocalPassword);
+        b.SetRemoteCredentials(a.LocalUfrag, a.LocalPassword);
+        Trickle(a, b);
+        Trickle(b, a);
+        a.Start();
+        b.Start();
+        await Task.WhenAll(a.GatherAsync(), b.GatherAsync());
+
+        Assert.True(await IceTestPeers.UntilAsync(() => a.State == IceConnectionState.Completed && b.State == IceConnectionState.Completed, Timeout));
+        Assert.Equal(SdpCandidateType.Relay, a.SelectedPair!.Local.Type);
+        Assert.Equal(SdpCandidateType.Host, a.SelectedPair.Remote.Type);
+        Assert.Equal(SdpCandidateType.Relay, b.SelectedPair!.Remote.Type);
+        byte[] data = [0x80, 0x60, 0, 7, 0, 0, 0, 2, 0, 0, 0, 3];
+        await b.SendAsync(data);
+        await AssertReceivedAsync(a, data);
+        await a.SendAsync(data);
+        await AssertReceivedAsync(b, data);
+    }
+
+    [Fact]
+    public void Options_refuse_null_servers_and_unknown_policies()
+    {
+        Assert.Throws<ArgumentException>(() => IceAgent.Create(IceRole.Controlling, new IceOptions { IceServers = [null!] }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => IceAgent.Create(IceRole.Controlling, new IceOptions { TransportPolicy = (IceTransportPolicy)7 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => IceAgent.Create(IceRole.Controlling, new IceOptions { GatherTimeout = TimeSpan.Zero }));
+    }
+
     private static void Trickle(IceAgent from, IceAgent to)
     {
         from.CandidateGathered += (_, c) => to.AddRemoteCandidate(c.ToSdp());

@@ -62,6 +62,49 @@ public sealed class TurnClientHostileServerTests
     }
 
     [Fact]
+    public async Task Unknown_channels_and_strangers_are_dropped_not_delivered()
+    {
+        using var server = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        server.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var loop = Task.Run(async () =>
+        {
+            var buffer = new byte[2048];
+            for (var i = 0; i < 2; i++)
+            {
+                var r = await server.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0));
+                var request = buffer.AsSpan(0, r.ReceivedBytes).ToArray();
+                await server.SendToAsync(i == 0 ? Error(request, 401, withNonce: true) : Success(request, relayed: true, key: Key), r.RemoteEndPoint);
+            }
+        });
+        var delivered = 0;
+        await using var client = await TurnClient.AllocateAsync(
+            new TurnClientOptions { Server = (IPEndPoint)server.LocalEndPoint!, Username = "u", Password = "p", LocalAddress = IPAddress.Loopback, DeallocateTimeout = TimeSpan.Zero },
+            (_, _) => Interlocked.Increment(ref delivered));
+        await loop;
+
+        await server.SendToAsync(new byte[] { 0x40, 0x01, 0x00, 0x01, 0xAA }, client.LocalEndPoint); // channel never bound
+        await server.SendToAsync(new byte[] { 0x4F, 0xFF, 0xFF, 0xFF }, client.LocalEndPoint); // length overrun
+        using var stranger = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        stranger.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await stranger.SendToAsync(new byte[] { 0x40, 0x00, 0x00, 0x00 }, client.LocalEndPoint); // not the server
+        Assert.True(await TurnClientCoturnTests.UntilAsync(() => client.Dropped == 3));
+        Assert.Equal(0, delivered);
+    }
+
+    [Fact]
+    public void Options_are_validated()
+    {
+        var server = new IPEndPoint(IPAddress.Loopback, 3478);
+        Assert.Throws<ArgumentNullException>(() => new TurnClientOptions { Username = "u" }.Validate());
+        Assert.ThrowsAny<ArgumentException>(() => new TurnClientOptions { Server = server }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TurnClientOptions { Server = server, Username = "u", PermissionRefreshInterval = TimeSpan.FromSeconds(300) }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TurnClientOptions { Server = server, Username = "u", ChannelRefreshInterval = TimeSpan.FromSeconds(600) }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TurnClientOptions { Server = server, Username = "u", MaxChannels = 4097 }.Validate());
+        Assert.Throws<ArgumentException>(() => new TurnClientOptions { Server = server, Username = "u", LocalAddress = IPAddress.IPv6Loopback }.Validate());
+        new TurnClientOptions { Server = server, Username = "u" }.Validate();
+    }
+
+    [Fact]
     public async Task Mutated_answers_only_raise_turn_exceptions()
     {
         for (var seed = 0; seed < 60; seed++)
