@@ -178,7 +178,13 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
     /// <summary>Completes when <see cref="ConnectionState"/> reaches connected; throws if it fails or closes first.</summary>
     public Task WaitConnectedAsync(CancellationToken cancellationToken = default) => _connected.Task.WaitAsync(cancellationToken);
 
-    private IceOptions IceOptions() => new() { LocalAddresses = _options.LocalAddresses, ConnectTimeout = _options.ConnectTimeout };
+    private IceOptions IceOptions() => new()
+    {
+        LocalAddresses = _options.LocalAddresses,
+        ConnectTimeout = _options.ConnectTimeout,
+        IceServers = _options.IceServers,
+        TransportPolicy = _options.IceTransportPolicy,
+    };
 
     private void ThrowIfClosed()
     {

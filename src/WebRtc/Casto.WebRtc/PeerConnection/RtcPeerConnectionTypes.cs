@@ -37,4 +37,10 @@ internal sealed class RtcPeerConnectionOptions
 
     /// <summary>Local addresses for host candidates.</summary>
     public IReadOnlyList<System.Net.IPAddress> LocalAddresses { get; set; } = [System.Net.IPAddress.Loopback];
+
+    /// <summary>STUN/TURN servers (RTCConfiguration.iceServers), handed to the ICE agent; default none.</summary>
+    public IReadOnlyList<Ice.IceServer> IceServers { get; set; } = [];
+
+    /// <summary>RTCConfiguration.iceTransportPolicy, handed to the ICE agent; default all.</summary>
+    public Ice.IceTransportPolicy IceTransportPolicy { get; set; } = Ice.IceTransportPolicy.All;
 }
