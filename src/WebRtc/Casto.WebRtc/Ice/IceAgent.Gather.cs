@@ -215,7 +215,7 @@ internal sealed partial class IceAgent
                     Username = server.Username!,
                     Password = server.Credential!,
                     LocalAddress = _options.LocalAddresses.First(a => a.AddressFamily == endPoint.AddressFamily),
-                    MaxDatagramSize = _options.MaxDatagramSize + 100,
+                    MaxDatagramSize = Math.Min(_options.MaxDatagramSize + 100, 65535), // room for the ChannelData/Data indication framing
                     TimeProvider = _time,
                 },
                 null,

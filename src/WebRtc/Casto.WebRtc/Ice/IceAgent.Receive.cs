@@ -113,6 +113,12 @@ internal sealed partial class IceAgent
     private bool OnDatagram(IceBase local, byte[] buffer, int length, SocketAddress source)
     {
         var data = buffer.AsSpan(0, length);
+        if (!IsUsable(local))
+        {
+            Interlocked.Increment(ref Counters._unvalidatedSource); // relay-only: host sockets neither answer nor forward
+            return false;
+        }
+
         var kind = PacketClassifier.Classify(data);
         if (kind == PacketKind.Stun)
         {
