@@ -73,10 +73,9 @@ internal sealed partial class TurnClient
         {
             var transactionId = new byte[StunMessage.TransactionIdSize];
             RandomNumberGenerator.Fill(transactionId);
-            var authenticated = _key is not null;
-            var request = BuildRequest(method, transactionId, attributes, state);
+            var request = BuildRequest(method, transactionId, attributes, state, out var key);
             var response = await TransmitAsync(request, transactionId, transmissions, rto, cancellationToken).ConfigureAwait(false);
-            var retry = CheckResponse(response, method, authenticated, ref retried401, ref retried438);
+            var retry = CheckResponse(response, method, key, ref retried401, ref retried438);
             if (!retry)
             {
                 Interlocked.Increment(ref _transactions);
@@ -85,7 +84,8 @@ internal sealed partial class TurnClient
         }
     }
 
-    private byte[] BuildRequest(StunMethod method, byte[] transactionId, TurnAttributes attributes, object? state)
+    /// <summary>Builds the request; <paramref name="key"/> is the long-term key it was signed with (null: unauthenticated).</summary>
+    private byte[] BuildRequest(StunMethod method, byte[] transactionId, TurnAttributes attributes, object? state, out byte[]? key)
     {
         var buffer = new byte[RequestBufferSize];
         var writer = new StunWriter(buffer, StunClass.Request, method, transactionId);
@@ -97,12 +97,13 @@ internal sealed partial class TurnClient
 
         lock (_gate)
         {
-            if (_key is not null)
+            key = _key;
+            if (key is not null)
             {
                 writer.AddUsername(_options.Username);
                 writer.AddRealm(_realm!);
                 writer.AddNonce(_nonce!);
-                writer.AddMessageIntegrity(_key);
+                writer.AddMessageIntegrity(key);
             }
         }
 
@@ -111,8 +112,9 @@ internal sealed partial class TurnClient
     }
 
     /// <summary>Returns true when the request must be sent again with the new realm/nonce; throws for errors.</summary>
-    private bool CheckResponse(byte[] bytes, StunMethod method, bool authenticated, ref bool retried401, ref bool retried438)
+    private bool CheckResponse(byte[] bytes, StunMethod method, byte[]? key, ref bool retried401, ref bool retried438)
     {
+        var authenticated = key is not null;
         try
         {
             if (!StunMessage.TryRead(bytes, out var message))
@@ -127,9 +129,9 @@ internal sealed partial class TurnClient
 
             if (message.Class == StunClass.SuccessResponse)
             {
-                if (authenticated)
+                if (key is not null)
                 {
-                    message.Validate(_key);
+                    message.Validate(key);
                 }
 
                 return false;
