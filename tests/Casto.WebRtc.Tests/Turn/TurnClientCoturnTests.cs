@@ -146,6 +146,31 @@ public sealed class TurnClientCoturnTests
     }
 
     [Fact]
+    public async Task Allocation_is_reported_lost_when_refreshes_go_unanswered_until_it_expires()
+    {
+        var server = await CoturnServer.StartAsync();
+        if (server is null)
+        {
+            return;
+        }
+
+        var clock = new ManualTimeProvider();
+        var options = Options(server);
+        options.TimeProvider = clock;
+        options.DeallocateTimeout = TimeSpan.Zero;
+        await using var client = await TurnClient.AllocateAsync(options);
+        TurnException? lost = null;
+        client.AllocationLost += (_, ex) => lost = ex;
+        await server.DisposeAsync(); // the server vanishes
+
+        await AdvanceAsync(clock, TimeSpan.FromSeconds(560)); // refresh due at 540 s: unanswered, retried, still within the lifetime
+        Assert.False(client.IsLost);
+        await AdvanceAsync(clock, TimeSpan.FromSeconds(80)); // past the 600 s lifetime
+        Assert.True(await UntilAsync(() => client.IsLost));
+        Assert.Equal(TurnError.Timeout, lost!.Error);
+    }
+
+    [Fact]
     public async Task Dispose_deallocates()
     {
         await using var server = await CoturnServer.StartAsync();

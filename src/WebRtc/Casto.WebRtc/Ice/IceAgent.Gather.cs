@@ -234,6 +234,7 @@ internal sealed partial class IceAgent
             SdpCandidateType.Relay) { RelatedEndPoint = turn.MappedAddress };
         var relay = new IceBase(turn, candidate);
         turn.DataReceived = (data, peer) => OnRelayed(relay, data, peer);
+        turn.AllocationLost += (_, _) => OnRelayLost(relay);
         bool closed;
         lock (_gate)
         {
@@ -272,6 +273,31 @@ internal sealed partial class IceAgent
         {
             _buffers.Return(buffer);
         }
+    }
+
+    /// <summary>The TURN allocation is gone: its pairs fail; if the selected pair was relayed the agent fails (no ICE restart).</summary>
+    private void OnRelayLost(IceBase relay)
+    {
+        lock (_gate)
+        {
+            if (!IsTerminal)
+            {
+                foreach (var p in _pairs)
+                {
+                    if (p.Base == relay)
+                    {
+                        FailPair(p, consent: false);
+                    }
+                }
+
+                if (_selected?.Base == relay)
+                {
+                    SetState(IceConnectionState.Failed);
+                }
+            }
+        }
+
+        RaiseEvents();
     }
 
     /// <summary>Under the lock: a Binding response to a gathering request completes it (true); otherwise false.</summary>

@@ -9,7 +9,39 @@ namespace Casto.WebRtc.Turn;
 internal sealed partial class TurnClient
 {
     private long _refreshAt;
+    private long _expiresAt;
     private bool _refreshing;
+    private bool _lost;
+
+    /// <summary>Raised once when the allocation is gone (Refresh answered 437, or unanswered until it expired); the relay is dead.</summary>
+    public event EventHandler<TurnException>? AllocationLost;
+
+    /// <summary>True once <see cref="AllocationLost"/> was raised.</summary>
+    public bool IsLost
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lost;
+            }
+        }
+    }
+
+    private void OnAllocationLost(TurnException reason)
+    {
+        lock (_gate)
+        {
+            if (_lost || _disposed)
+            {
+                return;
+            }
+
+            _lost = true;
+        }
+
+        AllocationLost?.Invoke(this, reason);
+    }
 
     /// <summary>Refreshes the allocation now with <paramref name="lifetime"/> (default: the requested lifetime); returns the granted one.</summary>
     public async Task<TimeSpan> RefreshAsync(TimeSpan? lifetime = null, CancellationToken cancellationToken = default)
@@ -41,7 +73,7 @@ internal sealed partial class TurnClient
         var refresh = false;
         lock (_gate)
         {
-            if (_disposed)
+            if (_disposed || _lost)
             {
                 return;
             }
@@ -77,6 +109,12 @@ internal sealed partial class TurnClient
                 try
                 {
                     await c.RefreshAsync(null, ct).ConfigureAwait(false);
+                }
+                catch (TurnException ex) when (ex.Error == TurnError.AllocationMismatch
+                    || (ex.Error == TurnError.Timeout && c._time.GetTimestamp() >= Interlocked.Read(ref c._expiresAt)))
+                {
+                    c.OnAllocationLost(ex); // 437, or unanswered until the allocation expired (a timeout before that is retried next tick)
+                    throw;
                 }
                 finally
                 {

@@ -230,7 +230,9 @@ internal sealed partial class TurnClient
     {
         Lifetime = TimeSpan.FromSeconds(seconds);
         var margin = _options.RefreshMargin < Lifetime / 2 ? _options.RefreshMargin : Lifetime / 2;
-        Interlocked.Exchange(ref _refreshAt, _time.GetTimestamp() + (long)((Lifetime - margin).TotalSeconds * _time.TimestampFrequency));
+        var now = _time.GetTimestamp();
+        Interlocked.Exchange(ref _refreshAt, now + (long)((Lifetime - margin).TotalSeconds * _time.TimestampFrequency));
+        Interlocked.Exchange(ref _expiresAt, now + (long)(Lifetime.TotalSeconds * _time.TimestampFrequency));
     }
 
     private static IPEndPoint PermissionEndPoint(IPAddress peer) => new(peer, 0);
