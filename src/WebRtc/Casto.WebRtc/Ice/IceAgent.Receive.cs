@@ -27,10 +27,16 @@ internal sealed partial class IceAgent
             throw new IceException(IceError.NotConnected, "No selected or validated candidate pair yet.");
         }
 
+        if (pair.Base.Turn is { } turn)
+        {
+            turn.Send(datagram.Span, pair.Remote.EndPoint); // relayed: synchronous, pooled, lossy like UDP
+            return default;
+        }
+
         ValueTask<int> send;
         try
         {
-            send = pair.Socket.SendToAsync(datagram, SocketFlags.None, pair.Remote.SocketAddress, cancellationToken);
+            send = pair.Base.Socket!.SendToAsync(datagram, SocketFlags.None, pair.Remote.SocketAddress, cancellationToken);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
@@ -72,9 +78,9 @@ internal sealed partial class IceAgent
         return null;
     }
 
-    private async Task ReceiveLoopAsync(LocalSocket local, CancellationToken cancellationToken)
+    private async Task ReceiveLoopAsync(IceBase local, CancellationToken cancellationToken)
     {
-        var source = new SocketAddress(local.Socket.AddressFamily);
+        var source = new SocketAddress(local.Socket!.AddressFamily);
         while (!cancellationToken.IsCancellationRequested)
         {
             var buffer = _buffers.Rent();
@@ -104,9 +110,15 @@ internal sealed partial class IceAgent
     }
 
     /// <summary>Returns true when the buffer was handed to the consumer (who then returns it to the pool).</summary>
-    private bool OnDatagram(LocalSocket local, byte[] buffer, int length, SocketAddress source)
+    private bool OnDatagram(IceBase local, byte[] buffer, int length, SocketAddress source)
     {
         var data = buffer.AsSpan(0, length);
+        if (!IsUsable(local))
+        {
+            Interlocked.Increment(ref Counters._unvalidatedSource); // relay-only: host sockets neither answer nor forward
+            return false;
+        }
+
         var kind = PacketClassifier.Classify(data);
         if (kind == PacketKind.Stun)
         {
@@ -146,7 +158,7 @@ internal sealed partial class IceAgent
         return true;
     }
 
-    private void OnStun(LocalSocket local, ReadOnlySpan<byte> data, SocketAddress source)
+    private void OnStun(IceBase local, ReadOnlySpan<byte> data, SocketAddress source)
     {
         try
         {
@@ -182,7 +194,11 @@ internal sealed partial class IceAgent
                         break;
                     case StunClass.SuccessResponse:
                     case StunClass.ErrorResponse:
-                        OnResponse(local, message, source);
+                        if (!CompleteGatherLocked(message))
+                        {
+                            OnResponse(local, message, source);
+                        }
+
                         break;
                     default:
                         break; // Binding indications are keepalives (RFC 8445 §11).
@@ -197,6 +213,6 @@ internal sealed partial class IceAgent
         RaiseEvents();
     }
 
-    private static IPEndPoint ToEndPoint(LocalSocket local, SocketAddress address) =>
+    private static IPEndPoint ToEndPoint(IceBase local, SocketAddress address) =>
         (IPEndPoint)local.Candidate.EndPoint.Create(address);
 }

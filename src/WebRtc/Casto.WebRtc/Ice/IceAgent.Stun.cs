@@ -16,7 +16,7 @@ internal sealed partial class IceAgent
     private const int Unauthenticated = 401;
     private const int BadRequest = 400;
 
-    private void OnRequest(LocalSocket local, StunMessage request, SocketAddress source)
+    private void OnRequest(IceBase local, StunMessage request, SocketAddress source)
     {
         // USERNAME must be "<our ufrag>:<their ufrag>" and MESSAGE-INTEGRITY must match our password (§7.3).
         if (!request.TryGetUsername(out var username) || !StartsWithLocalUfrag(username))
@@ -147,7 +147,7 @@ internal sealed partial class IceAgent
         _pairs.Sort(static (a, b) => b.Priority.CompareTo(a.Priority));
     }
 
-    private void OnResponse(LocalSocket local, StunMessage response, SocketAddress source)
+    private void OnResponse(IceBase local, StunMessage response, SocketAddress source)
     {
         IceCandidatePair? pair = null;
         foreach (var p in _pairs)
@@ -261,6 +261,7 @@ internal sealed partial class IceAgent
         pair.Remote.Validated = true;
         pair.LastConsent = _time.GetTimestamp();
         _selected = pair;
+        pair.Base.Turn?.EnsureChannel(pair.Remote.EndPoint); // relayed data then goes as 4-byte-header ChannelData
         _nextConsent = pair.LastConsent + NextConsentDelay();
         _lastLiteCheck = pair.LastConsent;
         _triggered.Clear();
@@ -302,20 +303,20 @@ internal sealed partial class IceAgent
 
         writer.AddMessageIntegrity(_remoteKey!);
         writer.AddFingerprint();
-        Send(pair.Socket, writer.Written, pair.Remote.SocketAddress);
+        pair.Base.Send(writer.Written, pair.Remote);
     }
 
-    private void SendSuccess(LocalSocket local, StunMessage request, IceCandidate remote)
+    private void SendSuccess(IceBase local, StunMessage request, IceCandidate remote)
     {
         var writer = new StunWriter(_scratch, StunClass.SuccessResponse, StunMethod.Binding, request.TransactionId);
         writer.AddXorMappedAddress(remote.EndPoint);
         writer.AddMessageIntegrity(_localKey);
         writer.AddFingerprint();
-        Send(local.Socket, writer.Written, remote.SocketAddress);
+        local.Send(writer.Written, remote);
     }
 
     /// <summary>Error responses; 401 carries no MESSAGE-INTEGRITY (we could not authenticate the request), others do.</summary>
-    private void SendError(LocalSocket local, StunMessage request, SocketAddress destination, int code, string reason)
+    private void SendError(IceBase local, StunMessage request, SocketAddress destination, int code, string reason)
     {
         var writer = new StunWriter(_scratch, StunClass.ErrorResponse, StunMethod.Binding, request.TransactionId);
         writer.AddErrorCode(code, reason);
@@ -325,18 +326,6 @@ internal sealed partial class IceAgent
         }
 
         writer.AddFingerprint();
-        Send(local.Socket, writer.Written, destination);
-    }
-
-    private static void Send(Socket socket, ReadOnlySpan<byte> message, SocketAddress destination)
-    {
-        try
-        {
-            socket.SendTo(message, SocketFlags.None, destination);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // Lost like any datagram; retransmission or consent handles it.
-        }
+        local.Send(writer.Written, destination);
     }
 }

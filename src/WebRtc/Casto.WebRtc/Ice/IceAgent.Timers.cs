@@ -117,6 +117,7 @@ internal sealed partial class IceAgent
 
     private void Transmit(IceCandidatePair pair, long now, bool retransmit)
     {
+        pair.Base.Turn?.EnsurePermission(pair.Remote.EndPoint.Address); // no-op once installed; retries a failed CreatePermission
         SendCheck(pair, retransmit);
         var rto = _options.CheckRetransmitTimeout * Math.Min(1 << pair.Transmissions, 8);
         pair.Transmissions++;

@@ -7,12 +7,13 @@ using Casto.WebRtc.Sdp;
 namespace Casto.WebRtc.Ice;
 
 /// <summary>
-/// ICE agent for one component (rtcp-mux + BUNDLE) over UDP host candidates. Full or lite (<see cref="IceOptions.Lite"/>).
-/// STUN on its sockets is handled here; every other datagram from a validated remote candidate is queued on
+/// ICE agent for one component (rtcp-mux + BUNDLE) over UDP: host candidates, plus server-reflexive and relayed (TURN)
+/// ones from <see cref="GatherAsync"/>. Full or lite (<see cref="IceOptions.Lite"/>). Checks and data on a relayed pair go
+/// through its <see cref="Turn.TurnClient"/>. STUN on its sockets is handled here; every other datagram from a validated remote candidate is queued on
 /// <see cref="Datagrams"/> for DTLS/SRTP. State lives under one lock; the timer (tick = Ta) drives checks,
 /// retransmissions, nomination and consent. Usage: <see cref="Create"/>, exchange <see cref="LocalUfrag"/>/
 /// <see cref="LocalPassword"/>/<see cref="LocalCandidates"/>, <see cref="SetRemoteCredentials"/>,
-/// <see cref="AddRemoteCandidate(IceCandidate)"/>, <see cref="Start"/>.
+/// <see cref="AddRemoteCandidate(IceCandidate)"/>, <see cref="Start"/> (and <see cref="GatherAsync"/> when ICE servers are configured).
 /// </summary>
 internal sealed partial class IceAgent : IAsyncDisposable
 {
@@ -21,7 +22,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly IceOptions _options;
     private readonly TimeProvider _time;
-    private readonly List<LocalSocket> _sockets = [];
+    private readonly List<IceBase> _sockets = [];
     private readonly List<IceCandidate> _remoteCandidates = [];
     private readonly List<IceCandidatePair> _pairs = [];
     private readonly Queue<IceCandidatePair> _triggered = new();
@@ -88,8 +89,34 @@ internal sealed partial class IceAgent : IAsyncDisposable
         }
     }
 
-    /// <summary>Host candidates, one per configured local address.</summary>
-    public IReadOnlyList<IceCandidate> LocalCandidates => _sockets.ConvertAll(s => s.Candidate);
+    /// <summary>
+    /// Local candidates to signal: host (one per local address), server-reflexive and relayed ones gathered so far
+    /// (<see cref="GatherAsync"/>); with <see cref="IceTransportPolicy.Relay"/> only the relayed ones.
+    /// </summary>
+    public IReadOnlyList<IceCandidate> LocalCandidates
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var list = new List<IceCandidate>();
+                foreach (var s in _sockets)
+                {
+                    if (IsUsable(s))
+                    {
+                        list.Add(s.Candidate);
+                    }
+                }
+
+                if (_options.TransportPolicy == IceTransportPolicy.All)
+                {
+                    list.AddRange(_reflexive);
+                }
+
+                return list;
+            }
+        }
+    }
 
     /// <summary>The nominated pair data goes to, or null.</summary>
     public IceCandidatePair? SelectedPair
@@ -136,7 +163,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
                 var endPoint = (IPEndPoint)socket.LocalEndPoint!;
                 var priority = IcePriority.Candidate(SdpCandidateType.Host, 65535 - i);
                 var foundation = (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                agent._sockets.Add(new LocalSocket(socket, new IceCandidate(foundation, priority, endPoint, SdpCandidateType.Host)));
+                agent._sockets.Add(new IceBase(socket, new IceCandidate(foundation, priority, endPoint, SdpCandidateType.Host)));
             }
         }
         catch
@@ -208,11 +235,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
                 return;
             }
 
-            foreach (var s in _sockets)
-            {
-                _loops.Add(ReceiveLoopAsync(s, _closing.Token));
-            }
-
+            StartReceivingLocked();
             _checkingSince = _time.GetTimestamp();
             _lastLiteCheck = _checkingSince;
             SetState(IceConnectionState.Checking);
@@ -241,6 +264,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
         }
 
         await _closing.CancelAsync().ConfigureAwait(false);
+        await DisposeRelaysAsync().ConfigureAwait(false);
         DisposeSockets();
         try
         {
@@ -264,15 +288,27 @@ internal sealed partial class IceAgent : IAsyncDisposable
         _remoteCandidates.Add(candidate);
         foreach (var s in _sockets)
         {
-            if (s.Candidate.IsIPv6 == candidate.IsIPv6)
-            {
-                var pair = new IceCandidatePair(s.Candidate, s.Socket, candidate);
-                pair.UpdatePriority(Role);
-                var at = _pairs.FindIndex(p => p.Priority < pair.Priority);
-                _pairs.Insert(at < 0 ? _pairs.Count : at, pair);
-            }
+            AddPairLocked(s, candidate);
         }
     }
+
+    /// <summary>Pairs a usable base with a remote candidate of its family; a relayed base asks its server for a permission.</summary>
+    private void AddPairLocked(IceBase local, IceCandidate remote)
+    {
+        if (!IsUsable(local) || local.Candidate.IsIPv6 != remote.IsIPv6)
+        {
+            return;
+        }
+
+        local.Turn?.EnsurePermission(remote.EndPoint.Address);
+        var pair = new IceCandidatePair(local, remote);
+        pair.UpdatePriority(Role);
+        var at = _pairs.FindIndex(p => p.Priority < pair.Priority);
+        _pairs.Insert(at < 0 ? _pairs.Count : at, pair);
+    }
+
+    /// <summary>Relay-only policy uses relayed bases only (W3C iceTransportPolicy "relay").</summary>
+    private bool IsUsable(IceBase local) => _options.TransportPolicy == IceTransportPolicy.All || local.Turn is not null;
 
     private IceCandidate? FindRemote(SocketAddress address)
     {
@@ -292,7 +328,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
         return null;
     }
 
-    private IceCandidatePair? FindPair(LocalSocket local, IceCandidate remote)
+    private IceCandidatePair? FindPair(IceBase local, IceCandidate remote)
     {
         foreach (var p in _pairs)
         {
@@ -380,9 +416,7 @@ internal sealed partial class IceAgent : IAsyncDisposable
     {
         foreach (var s in _sockets)
         {
-            s.Socket.Dispose();
+            s.Socket?.Dispose();
         }
     }
-
-    private sealed record LocalSocket(Socket Socket, IceCandidate Candidate);
 }

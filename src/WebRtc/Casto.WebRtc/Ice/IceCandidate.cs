@@ -28,6 +28,9 @@ internal sealed class IceCandidate
 
     public SdpCandidateType Type { get; }
 
+    /// <summary>raddr/rport: the base of a server-reflexive candidate, the mapped address of a relayed one; else null.</summary>
+    public IPEndPoint? RelatedEndPoint { get; init; }
+
     /// <summary>Serialized once, so sends and source look-ups need no allocation.</summary>
     internal SocketAddress SocketAddress { get; }
 
@@ -48,7 +51,11 @@ internal sealed class IceCandidate
     }
 
     public SdpCandidate ToSdp() =>
-        new(Foundation, 1, "udp", Priority, EndPoint.Address.ToString(), EndPoint.Port, Type);
+        new(Foundation, 1, "udp", Priority, EndPoint.Address.ToString(), EndPoint.Port, Type)
+        {
+            RelatedAddress = RelatedEndPoint?.Address.ToString(),
+            RelatedPort = RelatedEndPoint?.Port,
+        };
 
     public bool IsIPv6 => EndPoint.AddressFamily == AddressFamily.InterNetworkV6;
 

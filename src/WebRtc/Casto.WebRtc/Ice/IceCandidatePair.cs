@@ -1,15 +1,14 @@
 // Spec: https://www.rfc-editor.org/rfc/rfc8445#section-6.1.2 (checklist), §7.2.5 (check outcomes)
-using System.Net.Sockets;
 
 namespace Casto.WebRtc.Ice;
 
 /// <summary>A local/remote candidate pair and the state of its connectivity check. Guarded by the agent's lock.</summary>
 internal sealed class IceCandidatePair
 {
-    public IceCandidatePair(IceCandidate local, Socket socket, IceCandidate remote)
+    public IceCandidatePair(IceBase local, IceCandidate remote)
     {
-        Local = local;
-        Socket = socket;
+        Local = local.Candidate;
+        Base = local;
         Remote = remote;
     }
 
@@ -20,7 +19,8 @@ internal sealed class IceCandidatePair
 
     public IceCandidate Remote { get; }
 
-    internal Socket Socket { get; }
+    /// <summary>Where checks and data for this pair are sent from (a host socket or a TURN allocation).</summary>
+    internal IceBase Base { get; }
 
     /// <summary>Pair priority for the current role (RFC 8445 §6.1.2.3).</summary>
     public ulong Priority { get; private set; }

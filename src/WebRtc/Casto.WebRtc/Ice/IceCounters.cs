@@ -9,6 +9,7 @@ internal sealed class IceCounters
     internal long _unvalidatedSource;
     internal long _queueFull;
     internal long _forwarded;
+    internal long _gatherFailures;
 
     /// <summary>STUN-looking datagrams that failed to parse or failed FINGERPRINT.</summary>
     public long MalformedStun => Interlocked.Read(ref _malformedStun);
@@ -27,4 +28,7 @@ internal sealed class IceCounters
 
     /// <summary>Non-STUN datagrams handed to the consumer.</summary>
     public long Forwarded => Interlocked.Read(ref _forwarded);
+
+    /// <summary>STUN servers that did not answer and TURN allocations that failed while gathering.</summary>
+    public long GatherFailures => Interlocked.Read(ref _gatherFailures);
 }

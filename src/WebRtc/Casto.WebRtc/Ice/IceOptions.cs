@@ -9,6 +9,15 @@ internal sealed class IceOptions
     /// <summary>Addresses to gather host candidates on, one UDP socket (port 0) each. Default 127.0.0.1 only.</summary>
     public IReadOnlyList<IPAddress> LocalAddresses { get; set; } = [IPAddress.Loopback];
 
+    /// <summary>STUN and TURN servers used by <see cref="IceAgent.GatherAsync"/> (default none: host candidates only).</summary>
+    public IReadOnlyList<IceServer> IceServers { get; set; } = [];
+
+    /// <summary>All candidates (default) or relayed ones only (W3C iceTransportPolicy "relay").</summary>
+    public IceTransportPolicy TransportPolicy { get; set; } = IceTransportPolicy.All;
+
+    /// <summary>How long a STUN server may take to answer a gathering Binding request, retransmissions included (default 5 s).</summary>
+    public TimeSpan GatherTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>ICE-lite (RFC 8445 §2.5): answer checks only, never send them; always controlled. Default false.</summary>
     public bool Lite { get; set; }
 
@@ -58,6 +67,17 @@ internal sealed class IceOptions
             throw new ArgumentException("LocalAddresses must list at least one address.", nameof(LocalAddresses));
         }
 
+        if (IceServers is null || IceServers.Any(s => s is null))
+        {
+            throw new ArgumentException("IceServers must not be null or contain null.", nameof(IceServers));
+        }
+
+        if (!Enum.IsDefined(TransportPolicy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(TransportPolicy), TransportPolicy, "Unknown policy.");
+        }
+
+        Positive(GatherTimeout, nameof(GatherTimeout));
         Positive(CheckInterval, nameof(CheckInterval));
         Positive(CheckRetransmitTimeout, nameof(CheckRetransmitTimeout));
         Positive(ConnectTimeout, nameof(ConnectTimeout));

@@ -205,7 +205,13 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
 
     private RtcLocalIds Ids => new(Ssrc, AudioSsrc, _streamId, _sessionId);
 
-    private IceOptions IceOptions() => new() { LocalAddresses = _options.LocalAddresses, ConnectTimeout = _options.ConnectTimeout };
+    private IceOptions IceOptions() => new()
+    {
+        LocalAddresses = _options.LocalAddresses,
+        ConnectTimeout = _options.ConnectTimeout,
+        IceServers = _options.IceServers,
+        TransportPolicy = _options.IceTransportPolicy,
+    };
 
     private void ThrowIfClosed()
     {

@@ -43,4 +43,10 @@ internal sealed class RtcPeerConnectionOptions
 
     /// <summary>RTCP: report/feedback intervals, send history size, NACK limits, clock (see <see cref="Rtcp.RtcpSessionOptions"/>).</summary>
     public Rtcp.RtcpSessionOptions Rtcp { get; set; } = new();
+
+    /// <summary>STUN/TURN servers (RTCConfiguration.iceServers), handed to the ICE agent; default none.</summary>
+    public IReadOnlyList<Ice.IceServer> IceServers { get; set; } = [];
+
+    /// <summary>RTCConfiguration.iceTransportPolicy, handed to the ICE agent; default all.</summary>
+    public Ice.IceTransportPolicy IceTransportPolicy { get; set; } = Ice.IceTransportPolicy.All;
 }

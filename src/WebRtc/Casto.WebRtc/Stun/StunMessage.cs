@@ -208,7 +208,11 @@ internal readonly ref partial struct StunMessage
         var expected = type switch
         {
             StunAttributeType.MessageIntegrity => 20,
-            StunAttributeType.Fingerprint or StunAttributeType.Priority => 4,
+            StunAttributeType.Fingerprint or StunAttributeType.Priority or StunAttributeType.Lifetime
+                or StunAttributeType.ChannelNumber or StunAttributeType.RequestedTransport => 4,
+            StunAttributeType.EvenPort => 1,
+            StunAttributeType.DontFragment => 0,
+            StunAttributeType.ReservationToken => 8,
             StunAttributeType.IceControlled or StunAttributeType.IceControlling => 8,
             StunAttributeType.UseCandidate => 0,
             _ => -1,

@@ -11,7 +11,7 @@ namespace Casto.WebRtc.Stun;
 /// No allocation. Add MESSAGE-INTEGRITY(-SHA256) and FINGERPRINT last, in that order.
 /// Throws <see cref="StunException"/> (<see cref="StunError.BufferTooSmall"/>) when the buffer runs out.
 /// </summary>
-internal ref struct StunWriter
+internal ref partial struct StunWriter
 {
     private readonly Span<byte> _buffer;
     private int _length;
