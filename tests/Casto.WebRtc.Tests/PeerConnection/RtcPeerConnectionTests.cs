@@ -108,13 +108,13 @@ public sealed class RtcPeerConnectionTests
     public async Task StateMisuseThrowsTypedException()
     {
         await using var pc = new RtcPeerConnection();
-        Assert.Equal(PeerConnectionError.InvalidState, (await Assert.ThrowsAsync<PeerConnectionException>(pc.CreateAnswerAsync)).Error);
+        Assert.Equal(PeerConnectionError.InvalidState, (await Assert.ThrowsAsync<PeerConnectionException>(() => pc.CreateAnswerAsync())).Error);
         Assert.Equal(PeerConnectionError.InvalidState, (await Assert.ThrowsAsync<PeerConnectionException>(async () => await pc.SendRtpAsync(new byte[12]))).Error);
         string offer = await pc.CreateOfferAsync();
         Assert.Equal(PeerConnectionError.InvalidState, Assert.Throws<PeerConnectionException>(() => pc.SetRemoteDescription(RtcSdpType.Offer, offer)).Error);
         await pc.CloseAsync();
         Assert.Equal(RtcPeerConnectionState.Closed, pc.ConnectionState);
-        Assert.Equal(PeerConnectionError.Closed, (await Assert.ThrowsAsync<PeerConnectionException>(pc.CreateOfferAsync)).Error);
+        Assert.Equal(PeerConnectionError.Closed, (await Assert.ThrowsAsync<PeerConnectionException>(() => pc.CreateOfferAsync())).Error);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public static class WebRtcEchoClient
     private static async Task<WebRtcEchoReport> RunAsync(RtcPeerConnection pc, Uri offerUrl, TimeSpan duration, HttpClient http, CancellationToken cancellationToken)
     {
         long start = TimeProvider.System.GetTimestamp();
-        string offer = await pc.CreateOfferAsync().ConfigureAwait(false);
+        string offer = await pc.CreateOfferAsync(cancellationToken).ConfigureAwait(false);
         pc.SetLocalDescription(RtcSdpType.Offer, offer);
         string answer = await PostAsync(http, offerUrl, offer, cancellationToken).ConfigureAwait(false);
         pc.SetRemoteDescription(RtcSdpType.Answer, answer);

@@ -76,7 +76,7 @@ public sealed partial class WebRtcEchoServer : IAsyncDisposable
         try
         {
             pc.SetRemoteDescription(RtcSdpType.Offer, sdp);
-            answer = await pc.CreateAnswerAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            answer = await pc.CreateAnswerAsync(cancellationToken).ConfigureAwait(false);
             pc.SetLocalDescription(RtcSdpType.Answer, answer);
         }
         catch

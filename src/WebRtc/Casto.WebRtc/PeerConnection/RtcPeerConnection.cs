@@ -80,9 +80,13 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
     /// <summary>Unprotected RTP packets from the peer; completes on close.</summary>
     public ChannelReader<ReadOnlyMemory<byte>> RtpPackets => _received.Reader;
 
-    /// <summary>Creates an offer (actpass, our host candidates); pass it to <see cref="SetLocalDescription"/>.</summary>
-    public Task<string> CreateOfferAsync()
+    /// <summary>
+    /// Creates an offer (actpass). With ICE servers configured, candidates are gathered first (server-reflexive,
+    /// relayed) so the offer carries them all; pass it to <see cref="SetLocalDescription"/>.
+    /// </summary>
+    public async Task<string> CreateOfferAsync(CancellationToken cancellationToken = default)
     {
+        IceAgent ice;
         lock (_gate)
         {
             ThrowIfClosed();
@@ -92,14 +96,21 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
             }
 
             _isOfferer = true;
-            _ice ??= IceAgent.Create(IceRole.Controlling, IceOptions());
-            return Task.FromResult(RtcSdp.CreateOffer(_ice, _certificate, _options, Ids).ToString());
+            ice = _ice ??= CreateIceAgent(IceRole.Controlling);
+        }
+
+        await GatherAsync(ice, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            return RtcSdp.CreateOffer(ice, _certificate, _options, Ids).ToString();
         }
     }
 
-    /// <summary>Creates the answer to the remote offer (a=setup:active).</summary>
-    public Task<string> CreateAnswerAsync()
+    /// <summary>Creates the answer to the remote offer (a=setup:active), after gathering like <see cref="CreateOfferAsync"/>.</summary>
+    public async Task<string> CreateAnswerAsync(CancellationToken cancellationToken = default)
     {
+        IceAgent ice;
         lock (_gate)
         {
             ThrowIfClosed();
@@ -108,10 +119,17 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
                 throw State("createAnswer needs a remote offer and no local description.");
             }
 
-            var answer = RtcSdp.CreateAnswer(_remoteSdp, _ice, _certificate, _options, Ids);
+            ice = _ice;
+        }
+
+        await GatherAsync(ice, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            var answer = RtcSdp.CreateAnswer(_remoteSdp, ice, _certificate, _options, Ids);
             VideoPayloadType = RtcSdp.Vp8PayloadTypeOf(answer);
             AudioPayloadType = RtcSdp.OpusPayloadTypeOf(answer);
-            return Task.FromResult(answer.ToString());
+            return answer.ToString();
         }
     }
 
@@ -169,7 +187,7 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
                 throw new PeerConnectionException(PeerConnectionError.InvalidSdp, "An answer must carry a=setup:active or passive.");
             }
 
-            _ice ??= IceAgent.Create(IceRole.Controlled, IceOptions());
+            _ice ??= CreateIceAgent(IceRole.Controlled);
             _ice.SetRemoteCredentials(parameters.Ufrag, parameters.Password);
             foreach (var candidate in parameters.Candidates)
             {
