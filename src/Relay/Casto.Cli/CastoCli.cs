@@ -19,6 +19,7 @@ internal static class CastoCli
         root.Add(ListenCommand.Create(stdout, stderr));
         root.Add(PingCommand.Create(stdout, stderr));
         root.Add(PerfCommand.Create(stdout, stderr));
+        root.Add(DiscoverCommand.Create(stdout, stderr));
         return root;
     }
 
