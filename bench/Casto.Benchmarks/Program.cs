@@ -6,5 +6,10 @@ if (args.Length > 0 && args[0] == "perf-matrix")
     return await PerfMatrix.RunAsync(args);
 }
 
+if (args.Length > 0 && args[0] == "mdns-discovery")
+{
+    return await MdnsDiscoveryBench.RunAsync(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(PerfMatrix).Assembly).Run(args);
 return 0;
