@@ -127,6 +127,10 @@ public sealed class MdnsDiscoveryTests
         b.UpdateAddresses([Multiaddr.Parse("/ip4/10.0.0.2/tcp/5000"), Multiaddr.Parse("/ip6/fd00::2/tcp/5000")]);
         await _bus.DrainAsync();
         Assert.Equal(2, sinkA.All.Count);
+
+        b.UpdateAddresses([Multiaddr.Parse("/ip4/0.0.0.0/tcp/6000")]);
+        Assert.Contains("/ip4/127.0.0.1/tcp/6000/p2p/" + keyB.PeerId, b.AnnouncedAddresses);
+        Assert.DoesNotContain(b.AnnouncedAddresses, a => a.Contains("0.0.0.0", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -157,7 +157,7 @@ public sealed partial class MdnsDiscovery : IDiscoverySource
     }
 
     private List<string> Announced(IEnumerable<Multiaddr> addresses) =>
-        MdnsRecords.Announced(_options.PeerId!, addresses, _options.AnnounceOnlyPrivateAddresses, _options.Dns.MaxTxtStrings);
+        MdnsRecords.Announced(_options.PeerId!, WildcardAddresses.Expand(addresses), _options.AnnounceOnlyPrivateAddresses, _options.Dns.MaxTxtStrings);
 
     private void Announce(TimeSpan ttl)
     {

@@ -10,7 +10,7 @@ public sealed class MdnsOptions
     /// <summary>Our peer id (required): announced in every <c>dnsaddr=…/p2p/&lt;id&gt;</c> string.</summary>
     public PeerId? PeerId { get; set; }
 
-    /// <summary>Addresses announced at start (change them later with <see cref="MdnsDiscovery.UpdateAddresses"/>); /p2p/&lt;id&gt; is appended when missing.</summary>
+    /// <summary>Addresses announced at start (change them later with <see cref="MdnsDiscovery.UpdateAddresses"/>); /p2p/&lt;id&gt; is appended when missing, and 0.0.0.0 / :: become the interface addresses.</summary>
     public IReadOnlyList<Multiaddr> Addresses { get; set; } = [];
 
     /// <summary>Announce only loopback and private (RFC 1918, ULA, link-local) IP addresses, like js-libp2p (default true).</summary>

@@ -23,6 +23,7 @@ internal sealed class UdpMdnsTransport : IMdnsTransport
     private readonly List<Task> _receivers = [];
     private readonly ILogger _logger;
     private readonly Lock _sendLock = new();
+    private DualStackDuplicates? _duplicates;
 
     private UdpMdnsTransport(ILogger logger) => _logger = logger;
 
@@ -32,6 +33,7 @@ internal sealed class UdpMdnsTransport : IMdnsTransport
     {
         var transport = new UdpMdnsTransport(logger ?? NullLogger.Instance);
         var interfaces = MdnsInterfaces.Select(options.Interface);
+        transport._duplicates = new DualStackDuplicates(options.Dns.MaxMessageSize);
         Exception? lastError = null;
         foreach (var v6 in (ReadOnlySpan<bool>)[false, true])
         {
@@ -114,7 +116,11 @@ internal sealed class UdpMdnsTransport : IMdnsTransport
                     continue;
                 }
 
-                handler(buffer.AsSpan(0, Math.Min(result.ReceivedBytes, maxSize + 1)));
+                var packet = buffer.AsSpan(0, Math.Min(result.ReceivedBytes, maxSize + 1));
+                if (!_duplicates!.IsDuplicate(socket.AddressFamily == AddressFamily.InterNetworkV6 ? 1 : 0, packet))
+                {
+                    handler(packet);
+                }
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
