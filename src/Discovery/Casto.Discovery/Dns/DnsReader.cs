@@ -1,7 +1,6 @@
 // Spec: https://www.rfc-editor.org/rfc/rfc1035#section-4.1.4 (message compression)
 using System.Buffers.Binary;
 using System.Net;
-using System.Text;
 
 namespace Casto.Discovery.Dns;
 
@@ -10,7 +9,7 @@ namespace Casto.Discovery.Dns;
 /// strictly before the lowest offset read so far for that name (so no loop or forward pointer can be followed),
 /// at most <see cref="DnsOptions.MaxPointerJumps"/> jumps, and at most 255 bytes of name.
 /// </summary>
-internal ref struct DnsReader
+internal ref partial struct DnsReader
 {
     private readonly ReadOnlySpan<byte> _packet;
     private readonly DnsOptions _options;
@@ -121,84 +120,6 @@ internal ref struct DnsReader
         }
 
         return new IPAddress(ReadBytes(length).Span);
-    }
-
-    private string ReadName()
-    {
-        var builder = new StringBuilder();
-        var position = _position;
-        var lowest = _position;
-        var jumped = false;
-        var jumps = 0;
-        var wireLength = 1;
-        while (true)
-        {
-            if (position >= _packet.Length)
-            {
-                throw new DnsException(DnsError.Truncated, "name runs past the end of the message");
-            }
-
-            int length = _packet[position];
-            if (length == 0)
-            {
-                position++;
-                break;
-            }
-
-            if ((length & 0xC0) == 0xC0)
-            {
-                if (position + 1 >= _packet.Length)
-                {
-                    throw new DnsException(DnsError.Truncated, "compression pointer cut short");
-                }
-
-                var target = ((length & 0x3F) << 8) | _packet[position + 1];
-                if (target >= lowest || ++jumps > _options.MaxPointerJumps)
-                {
-                    throw new DnsException(DnsError.InvalidPointer, $"compression pointer to {target} from {position}");
-                }
-
-                if (!jumped)
-                {
-                    _position = position + 2;
-                    jumped = true;
-                }
-
-                lowest = position = target;
-                continue;
-            }
-
-            if ((length & 0xC0) != 0)
-            {
-                throw new DnsException(DnsError.InvalidLabel, $"label prefix 0x{length:x2} is reserved");
-            }
-
-            wireLength += length + 1;
-            if (wireLength > 255)
-            {
-                throw new DnsException(DnsError.NameTooLong, "name longer than 255 bytes");
-            }
-
-            if (position + 1 + length > _packet.Length)
-            {
-                throw new DnsException(DnsError.Truncated, "label runs past the end of the message");
-            }
-
-            if (builder.Length > 0)
-            {
-                builder.Append('.');
-            }
-
-            DnsName.AppendLabel(builder, _packet.Slice(position + 1, length));
-            position += length + 1;
-        }
-
-        if (!jumped)
-        {
-            _position = position;
-        }
-
-        return builder.ToString();
     }
 
     private ReadOnlyMemory<byte> ReadBytes(int length) => Take(length).ToArray();
