@@ -63,8 +63,13 @@ public sealed class MdnsDiscoveryTests
         Assert.Equal(txt, Assert.Single(sent[0].Additionals));
         Assert.Equal(120u, txt.Ttl);
 
+        var responses = _bus.Sent.Count(p => DnsMessage.Read(p).IsResponse);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await _bus.DrainAsync();
+        Assert.Equal(responses + 1, _bus.Sent.Count(p => DnsMessage.Read(p).IsResponse)); // the second announcement (RFC 6762 §8.3)
+
         var before = _bus.Sent.Count(p => !DnsMessage.Read(p).IsResponse);
-        _time.Advance(TimeSpan.FromSeconds(30));
+        _time.Advance(TimeSpan.FromSeconds(29));
         await _bus.DrainAsync();
         Assert.Equal(before + 3, _bus.Sent.Count(p => !DnsMessage.Read(p).IsResponse));
     }

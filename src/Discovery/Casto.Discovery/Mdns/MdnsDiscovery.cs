@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Casto.Discovery.Mdns;
 
 /// <summary>
-/// libp2p mDNS discovery, wire-compatible with js-libp2p's @libp2p/mdns. At start it announces itself
+/// libp2p mDNS discovery, wire-compatible with js-libp2p's @libp2p/mdns. At start it announces itself (again after 1 s)
 /// (unsolicited response) and asks "who is there" (PTR query for the service), then asks again every
 /// <see cref="MdnsOptions.QueryInterval"/>; it answers every such query with a PTR to its random instance name and a TXT
 /// of <c>dnsaddr=…/p2p/&lt;id&gt;</c> strings, re-announces on <see cref="UpdateAddresses"/>, and says goodbye (TTL 0)
@@ -34,6 +34,7 @@ public sealed partial class MdnsDiscovery : IDiscoverySource
     private IMdnsTransport? _transport;
     private ITimer? _queryTimer;
     private ITimer? _expiryTimer;
+    private ITimer? _announceTimer;
     private long _dropped;
     private bool _disposed;
 
@@ -98,6 +99,8 @@ public sealed partial class MdnsDiscovery : IDiscoverySource
         Log.Started(_logger, InstanceName);
         Announce(_options.Ttl);
         SendQuery();
+        // RFC 6762 §8.3: announce at least twice, one second apart, in case the first is lost.
+        _announceTimer = _time.CreateTimer(_ => AnnounceIfRunning(), null, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
         _queryTimer = _time.CreateTimer(_ => SendQuery(), null, _options.QueryInterval, _options.QueryInterval);
         _expiryTimer = _time.CreateTimer(_ => Expire(), null, _options.ExpiryCheckInterval, _options.ExpiryCheckInterval);
         return ValueTask.CompletedTask;
@@ -139,20 +142,26 @@ public sealed partial class MdnsDiscovery : IDiscoverySource
             _disposed = true;
         }
 
-        if (_queryTimer is not null)
+        foreach (var timer in new[] { _announceTimer, _queryTimer, _expiryTimer })
         {
-            await _queryTimer.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_expiryTimer is not null)
-        {
-            await _expiryTimer.DisposeAsync().ConfigureAwait(false);
+            if (timer is not null)
+            {
+                await timer.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         if (_transport is not null)
         {
             Announce(TimeSpan.Zero);
             await _transport.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void AnnounceIfRunning()
+    {
+        if (!Volatile.Read(ref _disposed))
+        {
+            Announce(_options.Ttl);
         }
     }
 
