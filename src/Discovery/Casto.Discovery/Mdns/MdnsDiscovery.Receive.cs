@@ -86,7 +86,7 @@ public sealed partial class MdnsDiscovery
             var peer = MdnsRecords.ParsePeer(own.Count > 0 || ptrs.Count > 1 ? own : txts, _options.MaxAddressesPerPeer);
             if (peer is { } p && p.PeerId != _options.PeerId && p.Addrs.Length > 0)
             {
-                Upsert(ptr.Target, p.PeerId, p.Addrs, TimeSpan.FromSeconds(Math.Min(ptr.Ttl, (uint)_options.Ttl.TotalSeconds * 4)));
+                Upsert(ptr.Target, p.PeerId, p.Addrs, TimeSpan.FromSeconds(Math.Min(ptr.Ttl, _options.MaxRemoteTtl.TotalSeconds)));
             }
         }
     }

@@ -52,6 +52,9 @@ public sealed class MdnsOptions
     /// <summary>Responses to queries sent per second (default 5, burst the same); queries beyond it go unanswered.</summary>
     public int MaxResponsesPerSecond { get; set; } = 5;
 
+    /// <summary>Remote TTLs above this are cut to it (default 75 min, the longest TTL RFC 6762 §10 recommends), so stale peers still expire.</summary>
+    public TimeSpan MaxRemoteTtl { get; set; } = TimeSpan.FromMinutes(75);
+
     /// <summary>How often expired records are looked for (default 1 s).</summary>
     public TimeSpan ExpiryCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -75,6 +78,7 @@ public sealed class MdnsOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAddressesPerPeer, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPacketsPerSecond, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxResponsesPerSecond, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRemoteTtl, TimeSpan.FromSeconds(1));
         ArgumentOutOfRangeException.ThrowIfLessThan(ExpiryCheckInterval, TimeSpan.FromMilliseconds(10));
         if (!UseIPv4 && !UseIPv6)
         {
