@@ -152,7 +152,7 @@ public sealed partial class MdnsDiscovery : IDiscoverySource
 
         if (_transport is not null)
         {
-            Announce(TimeSpan.Zero);
+            Send(MdnsRecords.Goodbye(_options.ServiceName, InstanceName));
             await _transport.DisposeAsync().ConfigureAwait(false);
         }
     }

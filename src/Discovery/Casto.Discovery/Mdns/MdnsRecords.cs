@@ -23,7 +23,7 @@ internal static class MdnsRecords
 
     /// <summary>
     /// Our response: the PTR and TXT in the answers (where js-libp2p reads them) and the TXT again in the
-    /// additionals (where the spec puts it). A TTL of 0 makes it a goodbye.
+    /// additionals (where the spec puts it).
     /// </summary>
     public static DnsMessage Response(string service, string instance, IReadOnlyList<string> dnsaddrs, uint ttl)
     {
@@ -31,6 +31,12 @@ internal static class MdnsRecords
         var txt = DnsTxtRecord.FromStrings(instance, ttl, dnsaddrs.Select(a => DnsAddrPrefix + a));
         return DnsMessage.Response([ptr, txt], [txt]);
     }
+
+    /// <summary>
+    /// The goodbye (RFC 6762 §10.1): our PTR with TTL 0. The TXT is left out on purpose: js-libp2p ignores TTLs and
+    /// would take a goodbye carrying addresses for a fresh sighting; without a TXT it ignores the message.
+    /// </summary>
+    public static DnsMessage Goodbye(string service, string instance) => DnsMessage.Response([new DnsPtrRecord(service, 0, instance)]);
 
     /// <summary>The strings to announce: allowed addresses with /p2p/&lt;id&gt;, each fitting one 255-byte TXT string.</summary>
     public static List<string> Announced(PeerId peerId, IEnumerable<Multiaddr> addresses, bool onlyPrivate, int max)
