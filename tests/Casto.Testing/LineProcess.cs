@@ -86,6 +86,18 @@ public sealed class LineProcess : IAsyncDisposable
         throw new InvalidOperationException($"process exited without a matching line; stderr: {StdErr}");
     }
 
+    /// <summary>Takes the stdout lines received so far and not yet consumed.</summary>
+    public IReadOnlyList<string> TakeLines()
+    {
+        var lines = new List<string>();
+        while (_lines.Reader.TryRead(out var line))
+        {
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+
     /// <summary>Sends SIGTERM and waits for exit; returns the exit code (or -1 if it had to be killed).</summary>
     public async Task<int> StopAsync(TimeSpan? timeout = null)
     {

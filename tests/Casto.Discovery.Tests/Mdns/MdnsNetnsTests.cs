@@ -86,6 +86,12 @@ public sealed class MdnsNetnsTests : IAsyncLifetime
         var (casto, castoId) = StartCasto(_b!, _ipB, _ifB, "b");
         await ExpectFoundAsync(casto, jsId, _ipA);
         await ExpectFoundAsync(js, castoId, _ipB);
+
+        // Our goodbye (PTR, TTL 0, no TXT) must not look like a sighting to js; nothing answers its queries after that.
+        Assert.Equal(0, await casto.StopAsync());
+        js.TakeLines();
+        await Task.Delay(2500);
+        Assert.DoesNotContain(js.TakeLines(), l => l.Contains(castoId, StringComparison.Ordinal));
     }
 
     private (LineProcess Process, string PeerId) StartCasto(NetworkNamespace ns, string ip, string networkInterface, string name)
