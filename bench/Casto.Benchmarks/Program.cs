@@ -6,6 +6,11 @@ if (args.Length > 0 && args[0] == "perf-matrix")
     return await PerfMatrix.RunAsync(args);
 }
 
+if (args.Length > 2 && args[0] == "mdns-probe")
+{
+    return await MdnsDiscoveryBench.ProbeAsync(args);
+}
+
 if (args.Length > 0 && args[0] == "mdns-discovery")
 {
     return await MdnsDiscoveryBench.RunAsync(args);
