@@ -68,6 +68,25 @@ public sealed class MdnsNetnsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Casto_nodes_on_the_loopback_of_one_namespace_discover_each_other()
+    {
+        if (NetworkNamespace.Unavailable is { } why)
+        {
+            await Console.Error.WriteLineAsync("skipped, " + why);
+            return;
+        }
+
+        // A namespace of its own with only lo: the default interface choice falls back to loopback.
+        await using var alone = await NetworkNamespace.CreateAsync("mdns");
+        var (a, idA) = StartCasto(alone, "127.0.0.1", null, "la");
+        var (b, idB) = StartCasto(alone, "127.0.0.1", null, "lb");
+        await ExpectFoundAsync(a, idB, "127.0.0.1");
+        await ExpectFoundAsync(b, idA, "127.0.0.1");
+        Assert.Equal(0, await a.StopAsync());
+        Assert.Equal(0, await b.StopAsync());
+    }
+
+    [Fact]
     public async Task Casto_and_js_libp2p_discover_each_other()
     {
         if (NetworkNamespace.Unavailable is { } why)
@@ -94,12 +113,13 @@ public sealed class MdnsNetnsTests : IAsyncLifetime
         Assert.DoesNotContain(js.TakeLines(), l => l.Contains(castoId, StringComparison.Ordinal));
     }
 
-    private (LineProcess Process, string PeerId) StartCasto(NetworkNamespace ns, string ip, string networkInterface, string name)
+    private (LineProcess Process, string PeerId) StartCasto(NetworkNamespace ns, string ip, string? networkInterface, string name)
     {
         var keyPath = Path.Combine(_dir, name + ".key");
         using var key = KeyFile.LoadOrCreate(keyPath, out _);
-        var info = ns.StartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "casto.dll"), "discover", "--mdns",
-            "--listen", $"/ip4/{ip}/tcp/0", "--interface", networkInterface, "--key", keyPath);
+        string[] choice = networkInterface is null ? [] : ["--interface", networkInterface];
+        var info = ns.StartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "casto.dll"), "discover", "--mdns",
+            "--listen", $"/ip4/{ip}/tcp/0", .. choice, "--key", keyPath]);
         return (Track(LineProcess.Start(info)), key.PeerId.ToString());
     }
 
