@@ -40,7 +40,7 @@ public sealed partial class MdnsDiscovery : IDiscoverySource
 
     /// <summary>Creates the source on real UDP sockets.</summary>
     public MdnsDiscovery(MdnsOptions options, TimeProvider? timeProvider = null, ILogger? logger = null)
-        : this(options, UdpMdnsTransport.Open, timeProvider, logger)
+        : this(options, (o, handler) => UdpMdnsTransport.Open(o, handler, logger), timeProvider, logger)
     {
     }
 

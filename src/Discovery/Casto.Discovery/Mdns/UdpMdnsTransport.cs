@@ -26,8 +26,6 @@ internal sealed partial class UdpMdnsTransport : IMdnsTransport
 
     private UdpMdnsTransport(ILogger logger) => _logger = logger;
 
-    public static IMdnsTransport Open(MdnsOptions options, MdnsPacketHandler handler) => Open(options, handler, null);
-
     public static IMdnsTransport Open(MdnsOptions options, MdnsPacketHandler handler, ILogger? logger)
     {
         var transport = new UdpMdnsTransport(logger ?? NullLogger.Instance);
