@@ -201,6 +201,21 @@ public sealed class MdnsDiscoveryTests
     }
 
     [Fact]
+    public async Task Answers_the_dns_sd_meta_query_with_the_service_type()
+    {
+        using var key = NewKey();
+        await using var a = Node(key, "/ip4/10.0.0.1/tcp/4001");
+        await a.StartAsync(new TestSink());
+        await _bus.DrainAsync();
+        var before = _bus.Sent.Count;
+        _bus.Inject(DnsMessage.Query(new DnsQuestion("_services._dns-sd._udp.local", DnsRecordType.Ptr)).ToArray());
+        await _bus.DrainAsync();
+        var answer = DnsMessage.Read(Assert.Single(_bus.Sent.Skip(before)));
+        var ptr = Assert.IsType<DnsPtrRecord>(Assert.Single(answer.Answers));
+        Assert.Equal(("_services._dns-sd._udp.local", "_p2p._udp.local"), (ptr.Name, ptr.Target));
+    }
+
+    [Fact]
     public void Options_are_validated()
     {
         Assert.ThrowsAny<ArgumentException>(() => new MdnsOptions().Validate());

@@ -45,7 +45,9 @@ public sealed partial class MdnsDiscovery
         var asked = query.Questions.Any(q =>
             (q.Type is DnsRecordType.Ptr or DnsRecordType.Any && string.Equals(q.Name, _options.ServiceName, StringComparison.OrdinalIgnoreCase))
             || (q.Type is DnsRecordType.Txt or DnsRecordType.Any && string.Equals(q.Name, InstanceName, StringComparison.OrdinalIgnoreCase)));
-        if (!asked)
+        var meta = query.Questions.Any(q =>
+            q.Type is DnsRecordType.Ptr or DnsRecordType.Any && string.Equals(q.Name, MdnsRecords.ServicesMetaQuery, StringComparison.OrdinalIgnoreCase));
+        if (!asked && !meta)
         {
             return;
         }
@@ -59,7 +61,15 @@ public sealed partial class MdnsDiscovery
             }
         }
 
-        Announce(_options.Ttl);
+        if (meta)
+        {
+            Send(MdnsRecords.ServiceType(_options.ServiceName, (uint)_options.Ttl.TotalSeconds));
+        }
+
+        if (asked)
+        {
+            Announce(_options.Ttl);
+        }
     }
 
     private void OnResponse(DnsMessage response)

@@ -18,6 +18,12 @@ internal static class MdnsRecords
 {
     private const string DnsAddrPrefix = "dnsaddr=";
 
+    /// <summary>The DNS-SD service type enumeration name (RFC 6763 §9).</summary>
+    public const string ServicesMetaQuery = "_services._dns-sd._udp.local";
+
+    /// <summary>The answer to the meta query: <c>_services._dns-sd._udp.local PTR &lt;service&gt;</c> (libp2p mDNS spec, "Meta Query").</summary>
+    public static DnsMessage ServiceType(string service, uint ttl) => DnsMessage.Response([new DnsPtrRecord(ServicesMetaQuery, ttl, service)]);
+
     /// <summary>The "find all peers" query.</summary>
     public static DnsMessage Query(string service) => DnsMessage.Query(new DnsQuestion(service, DnsRecordType.Ptr));
 
