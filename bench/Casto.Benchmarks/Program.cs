@@ -11,5 +11,15 @@ if (args.Length > 0 && args[0] == "signal")
     return await SignalBench.RunAsync(args);
 }
 
+if (args.Length > 2 && args[0] == "mdns-probe")
+{
+    return await MdnsDiscoveryBench.ProbeAsync(args);
+}
+
+if (args.Length > 0 && args[0] == "mdns-discovery")
+{
+    return await MdnsDiscoveryBench.RunAsync(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(PerfMatrix).Assembly).Run(args);
 return 0;

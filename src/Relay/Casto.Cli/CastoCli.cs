@@ -21,6 +21,7 @@ internal static class CastoCli
         root.Add(PerfCommand.Create(stdout, stderr));
         root.Add(WebRtcEchoCommand.Create(stdout, stderr));
         root.Add(SignalCommand.Create(stdout, stderr));
+        root.Add(DiscoverCommand.Create(stdout, stderr));
         return root;
     }
 

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Casto.Stack.Identity;
+
+namespace Casto.Discovery.Tests.Mdns;
+
+/// <summary>
+/// mDNS on real sockets: two network namespaces joined by a veth pair (created and deleted here), with
+/// <c>casto discover</c> and the js-libp2p @libp2p/mdns reference node (tests/interop/js/mdns.mjs) on either side.
+/// </summary>
+public sealed class MdnsNetnsTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("casto-mdns-").FullName;
+    private readonly List<LineProcess> _processes = [];
+    private NetworkNamespace? _a;
+    private NetworkNamespace? _b;
+    private string _ipA = "";
+    private string _ipB = "";
+    private string _ifA = "";
+    private string _ifB = "";
+
+    public async Task InitializeAsync()
+    {
+        if (NetworkNamespace.Unavailable is not null)
+        {
+            return;
+        }
+
+        var subnet = NetworkNamespace.RandomSubnet();
+        (_ipA, _ipB) = (subnet + ".1", subnet + ".2");
+        _a = await NetworkNamespace.CreateAsync("mdns");
+        _b = await NetworkNamespace.CreateAsync("mdns");
+        (_ifA, _ifB) = await NetworkNamespace.ConnectAsync(_a, _b, _ipA + "/24", _ipB + "/24");
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        foreach (var ns in new[] { _a, _b })
+        {
+            if (ns is not null)
+            {
+                await ns.DisposeAsync();
+            }
+        }
+
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Casto_nodes_in_two_namespaces_discover_each_other()
+    {
+        if (NetworkNamespace.Unavailable is { } why)
+        {
+            await Console.Error.WriteLineAsync("skipped, " + why);
+            return;
+        }
+
+        var (a, idA) = StartCasto(_a!, _ipA, _ifA, "a");
+        var (b, idB) = StartCasto(_b!, _ipB, _ifB, "b");
+        await ExpectFoundAsync(a, idB, _ipB);
+        await ExpectFoundAsync(b, idA, _ipA);
+        Assert.Equal(0, await a.StopAsync());
+        Assert.Equal(0, await b.StopAsync());
+    }
+
+    [Fact]
+    public async Task Casto_nodes_on_the_loopback_of_one_namespace_discover_each_other()
+    {
+        if (NetworkNamespace.Unavailable is { } why)
+        {
+            await Console.Error.WriteLineAsync("skipped, " + why);
+            return;
+        }
+
+        // A namespace of its own with only lo: the default interface choice falls back to loopback.
+        await using var alone = await NetworkNamespace.CreateAsync("mdns");
+        var (a, idA) = StartCasto(alone, "127.0.0.1", null, "la");
+        var (b, idB) = StartCasto(alone, "127.0.0.1", null, "lb");
+        await ExpectFoundAsync(a, idB, "127.0.0.1");
+        await ExpectFoundAsync(b, idA, "127.0.0.1");
+        Assert.Equal(0, await a.StopAsync());
+        Assert.Equal(0, await b.StopAsync());
+    }
+
+    [Fact]
+    public async Task Casto_and_js_libp2p_discover_each_other()
+    {
+        if (NetworkNamespace.Unavailable is { } why)
+        {
+            await Console.Error.WriteLineAsync("skipped, " + why);
+            return;
+        }
+
+        JsPeers.EnsureInstalled();
+        var info = _a!.StartInfo("node", "--import", "./polyfill.mjs", "mdns.mjs", $"/ip4/{_ipA}/tcp/0", "1000");
+        info.WorkingDirectory = RepoPaths.JsPeers;
+        var js = Track(LineProcess.Start(info));
+        using var self = JsonDocument.Parse(await js.WaitForLineAsync(l => l.Contains("\"self\"", StringComparison.Ordinal), TimeSpan.FromSeconds(30)));
+        var jsId = self.RootElement.GetProperty("peerId").GetString()!;
+
+        var (casto, castoId) = StartCasto(_b!, _ipB, _ifB, "b");
+        await ExpectFoundAsync(casto, jsId, _ipA);
+        await ExpectFoundAsync(js, castoId, _ipB);
+
+        // Our goodbye (PTR, TTL 0, no TXT) must not look like a sighting to js; nothing answers its queries after that.
+        Assert.Equal(0, await casto.StopAsync());
+        js.TakeLines();
+        await Task.Delay(2500);
+        Assert.DoesNotContain(js.TakeLines(), l => l.Contains(castoId, StringComparison.Ordinal));
+    }
+
+    private (LineProcess Process, string PeerId) StartCasto(NetworkNamespace ns, string ip, string? networkInterface, string name)
+    {
+        var keyPath = Path.Combine(_dir, name + ".key");
+        using var key = KeyFile.LoadOrCreate(keyPath, out _);
+        string[] choice = networkInterface is null ? [] : ["--interface", networkInterface];
+        var info = ns.StartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "casto.dll"), "discover", "--mdns",
+            "--listen", $"/ip4/{ip}/tcp/0", .. choice, "--key", keyPath]);
+        return (Track(LineProcess.Start(info)), key.PeerId.ToString());
+    }
+
+    private LineProcess Track(LineProcess process)
+    {
+        _processes.Add(process);
+        return process;
+    }
+
+    private static async Task ExpectFoundAsync(LineProcess process, string peerId, string ip)
+    {
+        var line = await process.WaitForLineAsync(l => l.Contains(peerId, StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        using var json = JsonDocument.Parse(line);
+        Assert.Equal("mdns", json.RootElement.GetProperty("source").GetString());
+        var addrs = json.RootElement.GetProperty("addrs").EnumerateArray().Select(a => a.GetString()!).ToList();
+        Assert.Contains(addrs, a => a.StartsWith($"/ip4/{ip}/tcp/", StringComparison.Ordinal) && !a.Contains("/p2p/", StringComparison.Ordinal));
+    }
+}
