@@ -2,16 +2,17 @@ using System.CommandLine;
 using System.Text.Json;
 using Casto.Discovery;
 using Casto.Discovery.Mdns;
+using Casto.Discovery.Signal;
 using Casto.Stack.Hosting;
 using Casto.Stack.Multiaddrs;
 
 namespace Casto.Cli.Commands;
 
 /// <summary>
-/// <c>casto discover [--mdns] [--listen MULTIADDR…] [--interface NAME|ADDR] [--key FILE]</c>: runs a node, announces
-/// it with the chosen discovery sources and prints every peer found as one JSON line
+/// <c>casto discover [--mdns] [--signal MULTIADDR --room NAME] [--listen MULTIADDR…] [--interface NAME|ADDR] [--key FILE]</c>:
+/// runs a node, announces it with the chosen discovery sources and prints every peer found as one JSON line
 /// <c>{"source":"mdns","peerId":"…","addrs":["/ip4/…/tcp/…"]}</c> (addresses without /p2p) until SIGINT/SIGTERM.
-/// With no source flag, mDNS is used.
+/// With no source flag, mDNS is used; both can run at once.
 /// </summary>
 internal static class DiscoverCommand
 {
@@ -29,8 +30,14 @@ internal static class DiscoverCommand
             Description = "Network interface for mDNS, by name or address (default: every multicast interface).",
             HelpName = "NAME|ADDR",
         };
+        var signal = new Option<string?>("--signal")
+        {
+            Description = "Join a room on this star signalling server, e.g. /ip4/127.0.0.1/tcp/9090/ws/p2p-webrtc-star.",
+            HelpName = "MULTIADDR",
+        };
+        var room = new Option<string>("--room") { Description = "Room (stream name) to join on the signalling server.", HelpName = "NAME", DefaultValueFactory = _ => "casto" };
         var key = KeyOption.Create();
-        var command = new Command("discover", "Run a node and print the peers that discovery finds, one JSON line each.") { mdns, listen, iface, key };
+        var command = new Command("discover", "Run a node and print the peers that discovery finds, one JSON line each.") { mdns, signal, room, listen, iface, key };
         command.SetAction(async (result, cancellationToken) =>
         {
             try
@@ -39,7 +46,17 @@ internal static class DiscoverCommand
                 using var identity = NodeFactory.LoadKey(result.GetValue(key), ephemeralByDefault: true);
                 await using var host = await NodeFactory.StartAsync(identity, addresses, cancellationToken).ConfigureAwait(false);
                 var sources = new List<IDiscoverySource>();
-                // mDNS runs when asked for, or when no other source is (sources such as --signal go in this list too).
+                if (result.GetValue(signal) is { } server)
+                {
+                    sources.Add(new SignalDiscoverySource(identity, new SignalDiscoveryOptions
+                    {
+                        Server = Multiaddr.Parse(server),
+                        Room = result.GetValue(room)!,
+                        Addrs = [.. host.ListenAddresses.Select(a => a.Decapsulate(MultiaddrProtocol.P2p))], // like mDNS: the peer id travels separately
+                    }));
+                }
+
+                // mDNS runs when asked for, or when no other source is.
                 if (result.GetValue(mdns) || sources.Count == 0)
                 {
                     sources.Add(CreateMdns(host, result.GetValue(iface)));
