@@ -31,7 +31,9 @@ internal static class PerfMatrix
         Console.WriteLine("| pair | upload Gbit/s | download Gbit/s | connect + first ping, cold process ms | connect + first ping, warm median ms |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
         var raw = await RawTcpAsync(bytes, runs);
-        Console.WriteLine($"| raw TCP loopback (C# sockets) | {raw:0.00} | {raw:0.00} | — | — |");
+        Console.WriteLine($"| raw TCP loopback (C# sockets, one process) | {raw:0.00} | {raw:0.00} | — | — |");
+        var rawProcesses = await BestAsync(runs, () => RawTcpProcessesAsync(bytes));
+        Console.WriteLine($"| raw TCP loopback (C# sockets, two processes) | {rawProcesses:0.00} | {rawProcesses:0.00} | — | — |");
 
         string[] castoCmd = ["dotnet", casto];
         string[] jsCmd = ["node", "--import", "./polyfill.mjs", "peer.mjs"];
@@ -142,6 +144,55 @@ internal static class PerfMatrix
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// The same copy loop with the receiver in a child process (<c>raw-sink</c> mode), like the perf pairs: the
+    /// ceiling for separate processes. Timed until the sink has read everything and acknowledged.
+    /// </summary>
+    private static async Task<double> RawTcpProcessesAsync(long bytes)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardInput = true };
+        info.ArgumentList.Add(typeof(PerfMatrix).Assembly.Location);
+        info.ArgumentList.Add("raw-sink");
+        using var sink = Process.Start(info)!;
+        try
+        {
+            var port = int.Parse((await sink.StandardOutput.ReadLineAsync())!, CultureInfo.InvariantCulture);
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+            var block = new byte[64 * 1024];
+            var started = Stopwatch.GetTimestamp();
+            for (long sent = 0; sent < bytes; sent += block.Length)
+            {
+                await client.SendAsync(block);
+            }
+
+            client.Shutdown(SocketShutdown.Send);
+            await client.ReceiveAsync(new byte[1]);
+            return bytes * 8 / Stopwatch.GetElapsedTime(started).TotalSeconds / 1e9;
+        }
+        finally
+        {
+            sink.Kill();
+        }
+    }
+
+    /// <summary>raw-sink mode: prints its port, reads one connection to its end, acknowledges with one byte.</summary>
+    public static async Task<int> RawSinkAsync()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        Console.WriteLine(((IPEndPoint)listener.LocalEndPoint!).Port);
+        using var server = await listener.AcceptAsync();
+        var buffer = new byte[64 * 1024];
+        while (await server.ReceiveAsync(buffer) > 0)
+        {
+        }
+
+        await server.SendAsync(new byte[1]);
+        return 0;
     }
 
     internal static string FindRoot()

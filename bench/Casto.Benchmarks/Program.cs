@@ -6,6 +6,11 @@ if (args.Length > 0 && args[0] == "perf-matrix")
     return await PerfMatrix.RunAsync(args);
 }
 
+if (args.Length > 0 && args[0] == "raw-sink")
+{
+    return await PerfMatrix.RawSinkAsync();
+}
+
 if (args.Length > 0 && args[0] == "signal")
 {
     return await SignalBench.RunAsync(args);
