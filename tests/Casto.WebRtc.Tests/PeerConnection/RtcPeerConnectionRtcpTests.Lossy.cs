@@ -114,7 +114,7 @@ public sealed partial class RtcPeerConnectionRtcpTests
         int sent = 0;
         for (int frameIndex = 0; sent < packets; frameIndex++)
         {
-            foreach (byte[] packet in Packetize(clip[frameIndex % clip.Count].Data.Span, frameIndex & 0x7FFF, timestamp, sender.Ssrc, ref seq))
+            foreach (byte[] packet in TestPackets.Vp8(clip[frameIndex % clip.Count].Data.Span, frameIndex & 0x7FFF, timestamp, sender.Ssrc, ref seq))
             {
                 if (sent == packets)
                 {
@@ -133,21 +133,5 @@ public sealed partial class RtcPeerConnectionRtcpTests
         }
 
         return sent;
-    }
-
-    private static List<byte[]> Packetize(ReadOnlySpan<byte> frame, int pictureId, uint timestamp, uint ssrc, ref ushort seq)
-    {
-        var packets = new List<byte[]>();
-        byte[] payload = new byte[1200];
-        var packetizer = new Vp8Packetizer(frame, 1100, pictureId);
-        while (packetizer.TryWriteNext(payload, out int n, out bool last))
-        {
-            var header = new RtpHeader { PayloadType = 96, SequenceNumber = seq++, Timestamp = timestamp, Ssrc = ssrc, Marker = last };
-            byte[] packet = new byte[RtpPacket.GetSize(header, n)];
-            RtpPacket.Write(header, payload.AsSpan(0, n), packet);
-            packets.Add(packet);
-        }
-
-        return packets;
     }
 }

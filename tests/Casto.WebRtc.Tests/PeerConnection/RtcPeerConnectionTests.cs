@@ -65,7 +65,7 @@ public sealed class RtcPeerConnectionTests
         {
             var frame = clip[i];
             uint timestamp = (uint)(3000 + clip.Timebase.Rescale(frame.Timestamp, 90000));
-            foreach (var packet in Packetize(frame.Data.Span, i, timestamp, offerer.Ssrc, ref seq))
+            foreach (var packet in TestPackets.Vp8(frame.Data.Span, i, timestamp, offerer.Ssrc, ref seq))
             {
                 await offerer.SendRtpAsync(packet);
                 sent++;
@@ -139,23 +139,6 @@ public sealed class RtcPeerConnectionTests
         Assert.Equal(RtcPeerConnectionState.Closed, answerer.ConnectionState);
         await Assert.ThrowsAsync<PeerConnectionException>(async () => await answerer.ReadRtpAsync());
         await Assert.ThrowsAsync<PeerConnectionException>(async () => await offerer.SendRtpAsync(new byte[12]));
-    }
-
-    /// <summary>One VP8 frame as RTP packets (marker on the last), 90 kHz timestamp.</summary>
-    private static List<byte[]> Packetize(ReadOnlySpan<byte> frame, int pictureId, uint timestamp, uint ssrc, ref ushort seq)
-    {
-        var packets = new List<byte[]>();
-        byte[] payload = new byte[1200];
-        var packetizer = new Vp8Packetizer(frame, 1100, pictureId);
-        while (packetizer.TryWriteNext(payload, out int n, out bool last))
-        {
-            var header = new RtpHeader { PayloadType = 96, SequenceNumber = seq++, Timestamp = timestamp, Ssrc = ssrc, Marker = last };
-            byte[] packet = new byte[RtpPacket.GetSize(header, n)];
-            RtpPacket.Write(header, payload.AsSpan(0, n), packet);
-            packets.Add(packet);
-        }
-
-        return packets;
     }
 
     private static async Task<(string Offer, string Answer)> NegotiateAsync(RtcPeerConnection offerer, RtcPeerConnection answerer)

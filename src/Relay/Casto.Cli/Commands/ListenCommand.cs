@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Casto.Stack.Multiaddrs;
 
 namespace Casto.Cli.Commands;
@@ -28,20 +27,9 @@ internal static class ListenCommand
                 var addresses = result.GetValue(listen)!.Select(Multiaddr.Parse).ToList();
                 using var identity = NodeFactory.LoadKey(result.GetValue(key), ephemeralByDefault: false);
                 await using var host = await NodeFactory.StartAsync(identity, addresses, cancellationToken).ConfigureAwait(false);
-                await stdout.WriteLineAsync(JsonSerializer.Serialize(new
-                {
-                    peerId = host.PeerId.ToString(),
-                    addrs = host.ListenAddresses.Select(a => a.ToString()).ToArray(),
-                })).ConfigureAwait(false);
-                await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // SIGINT/SIGTERM: dispose the host below and exit 0.
-                }
+                var line = new { peerId = host.PeerId.ToString(), addrs = host.ListenAddresses.Select(a => a.ToString()).ToArray() };
+                await CliRun.WriteJsonLineAsync(stdout, line, cancellationToken).ConfigureAwait(false);
+                await CliRun.UntilStoppedAsync(cancellationToken).ConfigureAwait(false);
 
                 return CastoCli.Ok;
             }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Casto.Discovery.Signal;
 using Casto.Stack.Multiaddrs;
 
@@ -26,19 +25,8 @@ internal static class SignalCommand
             {
                 var address = Multiaddr.Parse(result.GetValue(listen)!);
                 await using var server = await SignalServer.StartAsync(null, address, cancellationToken: cancellationToken).ConfigureAwait(false);
-                await stdout.WriteLineAsync(JsonSerializer.Serialize(new
-                {
-                    addrs = server.Addresses.Select(a => a.ToString()).ToArray(),
-                })).ConfigureAwait(false);
-                await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // SIGINT/SIGTERM: dispose the server below (peers get shutting-down) and exit 0.
-                }
+                await CliRun.WriteJsonLineAsync(stdout, new { addrs = server.Addresses.Select(a => a.ToString()).ToArray() }, cancellationToken).ConfigureAwait(false);
+                await CliRun.UntilStoppedAsync(cancellationToken).ConfigureAwait(false); // then peers get shutting-down
 
                 return CastoCli.Ok;
             }

@@ -31,17 +31,7 @@ internal static class RtcSdp
             MsidSemantic = "WMS *",
         };
         sdp.Groups.Add(new SdpGroup("BUNDLE", options.Audio ? Mid + " " + AudioMid : Mid));
-        var m = new MediaDescription("video", 9, Protocol, [Vp8PayloadType.ToString(CultureInfo.InvariantCulture)])
-        {
-            Mid = Mid,
-            Direction = options.Direction,
-            RtcpMux = true,
-            Connection = new SdpConnection("IN", "IP4", "0.0.0.0"),
-            IceUfrag = ice.LocalUfrag,
-            IcePwd = ice.LocalPassword,
-            Setup = SdpSetup.ActPass,
-        };
-        m.Fingerprints.Add(certificate.Fingerprint.ToSdp());
+        var m = OfferSection("video", Mid, Vp8PayloadType, ice, certificate, options.Direction);
         m.RtpMaps.Add(new SdpRtpMap(Vp8PayloadType, "VP8", 90000, null));
         m.RtcpFeedbacks.Add(new SdpRtcpFeedback(Vp8PayloadType, "nack", null));
         m.RtcpFeedbacks.Add(new SdpRtcpFeedback(Vp8PayloadType, "nack", "pli"));
@@ -50,17 +40,7 @@ internal static class RtcSdp
         sdp.Media.Add(m);
         if (options.Audio)
         {
-            var audio = new MediaDescription("audio", 9, Protocol, [OpusPayloadType.ToString(CultureInfo.InvariantCulture)])
-            {
-                Mid = AudioMid,
-                Direction = options.Direction,
-                RtcpMux = true,
-                Connection = new SdpConnection("IN", "IP4", "0.0.0.0"),
-                IceUfrag = ice.LocalUfrag,
-                IcePwd = ice.LocalPassword,
-                Setup = SdpSetup.ActPass,
-            };
-            audio.Fingerprints.Add(certificate.Fingerprint.ToSdp());
+            var audio = OfferSection("audio", AudioMid, OpusPayloadType, ice, certificate, options.Direction);
             audio.RtpMaps.Add(new SdpRtpMap(OpusPayloadType, "opus", 48000, 2));
             audio.Fmtps.Add(new SdpFmtp(OpusPayloadType, "minptime=10;useinbandfec=1"));
             AddSender(audio, options.Direction, ids);
@@ -156,6 +136,23 @@ internal static class RtcSdp
         bool trickle = (m.IceOptions ?? sdp.IceOptions)?.Split(' ').Contains("trickle") == true;
         bool end = m.EndOfCandidates || sdp.EndOfCandidates || (!trickle && candidates.Count > 0);
         return (sdp, new RtcRemoteParameters(ufrag, pwd, candidates, fingerprint, setup, m.EffectiveDirection, end));
+    }
+
+    /// <summary>An offered m= section with one payload type, rtcp-mux, our ICE credentials and fingerprint, actpass.</summary>
+    private static MediaDescription OfferSection(string kind, string mid, int payloadType, IceAgent ice, DtlsCertificate certificate, SdpDirection direction)
+    {
+        var m = new MediaDescription(kind, 9, Protocol, [payloadType.ToString(CultureInfo.InvariantCulture)])
+        {
+            Mid = mid,
+            Direction = direction,
+            RtcpMux = true,
+            Connection = new SdpConnection("IN", "IP4", "0.0.0.0"),
+            IceUfrag = ice.LocalUfrag,
+            IcePwd = ice.LocalPassword,
+            Setup = SdpSetup.ActPass,
+        };
+        m.Fingerprints.Add(certificate.Fingerprint.ToSdp());
+        return m;
     }
 
     private static PeerConnectionException Invalid(string message, Exception? inner = null) =>

@@ -1,0 +1,27 @@
+using System.Text.Json;
+
+namespace Casto.Cli.Commands;
+
+/// <summary>What the long-running commands share: one JSON line out, then run until SIGINT/SIGTERM.</summary>
+internal static class CliRun
+{
+    /// <summary>Writes <paramref name="value"/> as one JSON line and flushes (scripts wait for it).</summary>
+    public static async Task WriteJsonLineAsync(TextWriter stdout, object value, CancellationToken cancellationToken)
+    {
+        await stdout.WriteLineAsync(JsonSerializer.Serialize(value)).ConfigureAwait(false);
+        await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Completes when <paramref name="cancellationToken"/> fires (System.CommandLine cancels it on SIGINT/SIGTERM).</summary>
+    public static async Task UntilStoppedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the caller disposes what it runs and exits 0.
+        }
+    }
+}
