@@ -47,6 +47,15 @@ internal static class PerfMatrix
             var down = await BestAsync(runs, () => PerfAsync(client, js, listener.Address, 0, bytes));
             var (cold, warm) = await ConnectAsync(client, js, listener.Address);
             Console.WriteLine($"| {name} | {up:0.00} | {down:0.00} | {cold:0.0} | {warm:0.0} |");
+            if (name == "C# ↔ C#" && File.Exists(Path.Combine(root, "artifacts", "casto-fast-start", "casto")))
+            {
+                // dotnet publish src/Relay/Casto.Cli -c Release -p:PublishProfile=fast-start (composite ReadyToRun)
+                string[] fastStart = [Path.Combine(root, "artifacts", "casto-fast-start", "casto")];
+                var fastUp = await BestAsync(runs, () => PerfAsync(fastStart, js, listener.Address, bytes, 0));
+                var fastDown = await BestAsync(runs, () => PerfAsync(fastStart, js, listener.Address, 0, bytes));
+                var (fastCold, fastWarm) = await ConnectAsync(fastStart, js, listener.Address);
+                Console.WriteLine($"| C# (fast-start publish) client → C# | {fastUp:0.00} | {fastDown:0.00} | {fastCold:0.0} | {fastWarm:0.0} |");
+            }
         }
 
         return 0;
