@@ -55,7 +55,11 @@ internal sealed partial class RtcPeerConnection
         {
             ice.AddRemoteCandidate(parsed);
         }
-        catch (Exception ex) when (ex is IceException { Error: not IceError.Closed } or ArgumentException or FormatException)
+        catch (IceException ex) when (ex.Error == IceError.Closed)
+        {
+            throw new PeerConnectionException(PeerConnectionError.Closed, "ICE is closed: " + ex.Message, ex);
+        }
+        catch (Exception ex) when (ex is IceException or ArgumentException or FormatException)
         {
             // Unusable here (TCP, mDNS .local, other family, over the limit): ignored.
         }
