@@ -60,28 +60,6 @@ internal sealed partial class RtcPeerConnection
         return SendAsync(buffer.AsMemory(0, length), cancellationToken);
     }
 
-    /// <summary>The next unprotected RTP packet; throws <see cref="PeerConnectionException"/> (Closed) after close.</summary>
-    public async ValueTask<ReadOnlyMemory<byte>> ReadRtpAsync(CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await _received.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (System.Threading.Channels.ChannelClosedException ex)
-        {
-            throw new PeerConnectionException(PeerConnectionError.Closed, "The peer connection is closed.", ex);
-        }
-    }
-
-    /// <summary>All unprotected RTP packets until the connection closes.</summary>
-    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAllRtpAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await foreach (var packet in _received.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-        {
-            yield return packet;
-        }
-    }
-
     /// <summary>Closes: DTLS close_notify to the peer, ICE sockets released, the RTP channel completed.</summary>
     public Task CloseAsync()
     {
@@ -207,68 +185,6 @@ internal sealed partial class RtcPeerConnection
                 }
 
                 break;
-        }
-    }
-
-    /// <summary>RFC 9443 demux of the ICE datagrams: DTLS to the DTLS transport, SRTP unprotected into the channel.</summary>
-    private async Task PumpAsync(IceAgent ice, QueuedDatagramTransport dtlsQueue, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var datagram in ice.Datagrams.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                using (datagram)
-                {
-                    switch (datagram.Kind)
-                    {
-                        case PacketKind.Dtls when Volatile.Read(ref _inbound) is not null && datagram.Data.Span[0] == DtlsAlertContentType:
-                            // After the handshake the only alerts are close_notify or fatal ones: the association is over.
-                            _ = Task.Run(CloseAsync, CancellationToken.None);
-                            return;
-                        case PacketKind.Dtls:
-                            dtlsQueue.TryEnqueue(datagram.Data.Span);
-                            break;
-                        case PacketKind.Rtp:
-                            Receive(datagram.Data.Span);
-                            break;
-                        case PacketKind.Rtcp:
-                            ReceiveRtcp(datagram.Data.Span);
-                            break;
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (System.Threading.Channels.ChannelClosedException)
-        {
-        }
-    }
-
-    private void Receive(ReadOnlySpan<byte> srtp)
-    {
-        SrtpContext? inbound = Volatile.Read(ref _inbound);
-        if (inbound is null && !TryHoldEarly(srtp, out inbound))
-        {
-            return;
-        }
-
-        Unprotect(inbound!, srtp);
-    }
-
-    private void Unprotect(SrtpContext inbound, ReadOnlySpan<byte> srtp)
-    {
-        byte[] rtp = new byte[srtp.Length];
-        if (inbound.TryUnprotect(srtp, rtp, out int length))
-        {
-            OnRtpReceived(rtp.AsSpan(0, length));
-            NoteRemoteTrack(rtp.AsSpan(0, length));
-            _received.Writer.TryWrite(rtp.AsMemory(0, length));
-        }
-        else
-        {
-            Interlocked.Increment(ref _undecryptable);
         }
     }
 
