@@ -15,6 +15,7 @@ internal static class CastoCli
     public static RootCommand Create(TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("Casto: peer-to-peer live streaming — node, relay and diagnostics tool.");
+        root.Add(DemoCommand.Create(stdout, stderr));
         root.Add(IdCommand.Create(stdout, stderr));
         root.Add(ListenCommand.Create(stdout, stderr));
         root.Add(PingCommand.Create(stdout, stderr));

@@ -1,0 +1,93 @@
+using Casto.Discovery.Signal;
+using Casto.Stack.Identity;
+using Casto.Stack.Multiaddrs;
+using Casto.WebRtc.Codecs;
+using Casto.WebRtc.Media;
+using Casto.WebRtc.PeerConnection;
+using Casto.WebRtc.Rtp;
+using Casto.WebRtc.Sdp;
+
+namespace Casto.Relay.Demo;
+
+public static partial class LocalDemo
+{
+    /// <summary>Joins the room, offers a receive-only connection to the broadcaster and counts whole frames.</summary>
+    private sealed class Viewer : IAsyncDisposable
+    {
+        private readonly int _number;
+        private readonly PrivateKey _key;
+        private readonly SignalClient _signal;
+        private readonly RtcPeerConnection _pc = new(new RtcPeerConnectionOptions { Direction = SdpDirection.RecvOnly, Audio = false });
+        private readonly CancellationTokenSource _stop = new();
+        private readonly long _started = TimeProvider.System.GetTimestamp();
+        private Task _watching = Task.CompletedTask;
+        private long _frames;
+        private long _keyframes;
+        private double? _firstFrameMs;
+
+        private Viewer(int number, PrivateKey key, SignalClient signal)
+        {
+            _number = number;
+            _key = key;
+            _signal = signal;
+        }
+
+        public DemoViewerStatus Status => new(
+            _number, _key.PeerId.ToString(), _pc.ConnectionState.ToString().ToLowerInvariant(), Interlocked.Read(ref _frames), Interlocked.Read(ref _keyframes), _firstFrameMs);
+
+        public static async Task<Viewer> StartAsync(int number, Multiaddr server, string room, PeerId broadcaster, CancellationToken cancellationToken)
+        {
+            var key = PrivateKey.Generate();
+            var viewer = new Viewer(number, key, await SignalClient.ConnectAsync(server, key, cancellationToken: cancellationToken).ConfigureAwait(false));
+            await viewer._signal.JoinAsync(room, cancellationToken: cancellationToken).ConfigureAwait(false);
+            string offer = await viewer._pc.CreateOfferAsync(cancellationToken).ConfigureAwait(false);
+            viewer._pc.SetLocalDescription(RtcSdpType.Offer, offer);
+            await viewer._signal.SendAsync(broadcaster, SignalKind.Offer, offer, cancellationToken).ConfigureAwait(false);
+            viewer._watching = Task.Run(() => viewer.WatchAsync(broadcaster, viewer._stop.Token), CancellationToken.None);
+            return viewer;
+        }
+
+        private async Task WatchAsync(PeerId broadcaster, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await foreach (var e in _signal.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (e.Kind == SignalEventKind.Signal && e.SignalKind == SignalKind.Answer && e.Peer == broadcaster && e.Data is { } answer)
+                    {
+                        _pc.SetRemoteDescription(RtcSdpType.Answer, answer);
+                        break;
+                    }
+                }
+
+                using var assembler = new Vp8FrameAssembler();
+                await foreach (var packet in _pc.ReadAllRtpAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (RtpPacket.TryRead(packet.Span, out var header, out var payload)
+                        && assembler.TryAdd(header.SequenceNumber, header.Marker, payload, out var frame))
+                    {
+                        _firstFrameMs ??= Math.Round(TimeProvider.System.GetElapsedTime(_started).TotalMilliseconds, 1);
+                        Interlocked.Increment(ref _frames);
+                        if (Vp8Frame.IsKeyframe(frame))
+                        {
+                            Interlocked.Increment(ref _keyframes);
+                        }
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or PeerConnectionException)
+            {
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            await _watching.ConfigureAwait(false);
+            await _pc.DisposeAsync().ConfigureAwait(false);
+            await _signal.DisposeAsync().ConfigureAwait(false);
+            _key.Dispose();
+            _stop.Dispose();
+        }
+    }
+}
