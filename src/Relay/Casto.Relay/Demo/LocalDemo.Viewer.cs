@@ -38,11 +38,31 @@ public static partial class LocalDemo
         public static async Task<Viewer> StartAsync(int number, Multiaddr server, string room, PeerId broadcaster, CancellationToken cancellationToken)
         {
             var key = PrivateKey.Generate();
-            var viewer = new Viewer(number, key, await SignalClient.ConnectAsync(server, key, cancellationToken: cancellationToken).ConfigureAwait(false));
-            await viewer._signal.JoinAsync(room, cancellationToken: cancellationToken).ConfigureAwait(false);
-            string offer = await viewer._pc.CreateOfferAsync(cancellationToken).ConfigureAwait(false);
-            viewer._pc.SetLocalDescription(RtcSdpType.Offer, offer);
-            await viewer._signal.SendAsync(broadcaster, SignalKind.Offer, offer, cancellationToken).ConfigureAwait(false);
+            SignalClient signal;
+            try
+            {
+                signal = await SignalClient.ConnectAsync(server, key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                key.Dispose();
+                throw;
+            }
+
+            var viewer = new Viewer(number, key, signal);
+            try
+            {
+                await viewer._signal.JoinAsync(room, cancellationToken: cancellationToken).ConfigureAwait(false);
+                string offer = await viewer._pc.CreateOfferAsync(cancellationToken).ConfigureAwait(false);
+                viewer._pc.SetLocalDescription(RtcSdpType.Offer, offer);
+                await viewer._signal.SendAsync(broadcaster, SignalKind.Offer, offer, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await viewer.DisposeAsync().ConfigureAwait(false); // nothing of a half-started viewer stays behind
+                throw;
+            }
+
             viewer._watching = Task.Run(() => viewer.WatchAsync(broadcaster, viewer._stop.Token), CancellationToken.None);
             return viewer;
         }
