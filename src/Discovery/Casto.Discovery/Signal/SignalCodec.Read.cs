@@ -86,14 +86,23 @@ internal static partial class SignalCodec
             ? value
             : throw Bad("expected a non-negative integer");
 
-    private static List<string> Strings(ref Utf8JsonReader reader)
+    private delegate T ReadItem<T>(ref Utf8JsonReader reader);
+
+    private static List<string> Strings(ref Utf8JsonReader reader) =>
+        Array(ref reader, String, MaxAddrs, "expected an array of strings", $"more than {MaxAddrs} addresses");
+
+    private static List<SignalMember> Members(ref Utf8JsonReader reader) =>
+        Array(ref reader, Member, int.MaxValue, "expected an array of members", "too many members"); // bounded by the frame size
+
+    /// <summary>Reads a JSON array of at most <paramref name="max"/> items, each with <paramref name="item"/>.</summary>
+    private static List<T> Array<T>(ref Utf8JsonReader reader, ReadItem<T> item, int max, string notAnArray, string tooMany)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            throw Bad("expected an array of strings");
+            throw Bad(notAnArray);
         }
 
-        var list = new List<string>();
+        var list = new List<T>();
         while (true)
         {
             Next(ref reader);
@@ -102,57 +111,42 @@ internal static partial class SignalCodec
                 return list;
             }
 
-            if (list.Count == MaxAddrs)
+            if (list.Count == max)
             {
-                throw Bad($"more than {MaxAddrs} addresses");
+                throw Bad(tooMany);
             }
 
-            list.Add(String(ref reader));
+            list.Add(item(ref reader));
         }
     }
 
-    private static List<SignalMember> Members(ref Utf8JsonReader reader)
+    private static SignalMember Member(ref Utf8JsonReader reader)
     {
-        if (reader.TokenType != JsonTokenType.StartArray)
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
-            throw Bad("expected an array of members");
+            throw Bad("a member is an object");
         }
 
-        var list = new List<SignalMember>();
+        string? peerId = null;
+        List<string>? addrs = null;
         while (true)
         {
             Next(ref reader);
-            if (reader.TokenType == JsonTokenType.EndArray)
+            if (reader.TokenType == JsonTokenType.EndObject)
             {
-                return list;
+                break;
             }
 
-            if (reader.TokenType != JsonTokenType.StartObject)
+            var name = reader.GetString();
+            Next(ref reader);
+            switch (name)
             {
-                throw Bad("a member is an object");
+                case "peerId": peerId = String(ref reader); break;
+                case "addrs": addrs = Strings(ref reader); break;
+                default: reader.Skip(); break;
             }
-
-            string? peerId = null;
-            List<string>? addrs = null;
-            while (true)
-            {
-                Next(ref reader);
-                if (reader.TokenType == JsonTokenType.EndObject)
-                {
-                    break;
-                }
-
-                var name = reader.GetString();
-                Next(ref reader);
-                switch (name)
-                {
-                    case "peerId": peerId = String(ref reader); break;
-                    case "addrs": addrs = Strings(ref reader); break;
-                    default: reader.Skip(); break;
-                }
-            }
-
-            list.Add(new SignalMember(peerId ?? throw Bad("member without peerId"), addrs ?? []));
         }
+
+        return new SignalMember(peerId ?? throw Bad("member without peerId"), addrs ?? []);
     }
 }
