@@ -2,7 +2,6 @@ using Casto.Discovery.Signal;
 using Casto.Stack.Identity;
 using Casto.Stack.Multiaddrs;
 using Casto.WebRtc.Codecs;
-using Casto.WebRtc.Media;
 using Casto.WebRtc.PeerConnection;
 using Casto.WebRtc.Rtp;
 using Casto.WebRtc.Sdp;
@@ -20,10 +19,8 @@ public static partial class LocalDemo
         private readonly RtcPeerConnection _pc = new(new RtcPeerConnectionOptions { Direction = SdpDirection.RecvOnly, Audio = false });
         private readonly CancellationTokenSource _stop = new();
         private readonly long _started = TimeProvider.System.GetTimestamp();
+        private readonly Vp8ReceiveStats _video = new();
         private Task _watching = Task.CompletedTask;
-        private long _frames;
-        private long _keyframes;
-        private double? _firstFrameMs;
 
         private Viewer(int number, PrivateKey key, SignalClient signal)
         {
@@ -33,7 +30,8 @@ public static partial class LocalDemo
         }
 
         public DemoViewerStatus Status => new(
-            _number, _key.PeerId.ToString(), _pc.ConnectionState.ToString().ToLowerInvariant(), Interlocked.Read(ref _frames), Interlocked.Read(ref _keyframes), _firstFrameMs);
+            _number, _key.PeerId.ToString(), _pc.ConnectionState.ToString().ToLowerInvariant(), _video.Frames, _video.Keyframes,
+            _video.FirstFrameTimestamp is { } at ? Math.Round(TimeProvider.System.GetElapsedTime(_started, at).TotalMilliseconds, 1) : null);
 
         public static async Task<Viewer> StartAsync(int number, Multiaddr server, string room, PeerId broadcaster, CancellationToken cancellationToken)
         {
@@ -80,18 +78,11 @@ public static partial class LocalDemo
                     }
                 }
 
-                using var assembler = new Vp8FrameAssembler();
                 await foreach (var packet in _pc.ReadAllRtpAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    if (RtpPacket.TryRead(packet.Span, out var header, out var payload)
-                        && assembler.TryAdd(header.SequenceNumber, header.Marker, payload, out var frame))
+                    if (RtpPacket.TryRead(packet.Span, out var header, out var payload))
                     {
-                        _firstFrameMs ??= Math.Round(TimeProvider.System.GetElapsedTime(_started).TotalMilliseconds, 1);
-                        Interlocked.Increment(ref _frames);
-                        if (Vp8Frame.IsKeyframe(frame))
-                        {
-                            Interlocked.Increment(ref _keyframes);
-                        }
+                        _video.TryAdd(header, payload, out _);
                     }
                 }
             }
@@ -106,6 +97,7 @@ public static partial class LocalDemo
             await _watching.ConfigureAwait(false);
             await _pc.DisposeAsync().ConfigureAwait(false);
             await _signal.DisposeAsync().ConfigureAwait(false);
+            _video.Dispose();
             _key.Dispose();
             _stop.Dispose();
         }

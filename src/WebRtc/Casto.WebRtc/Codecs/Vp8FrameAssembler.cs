@@ -28,10 +28,10 @@ internal sealed class Vp8FrameAssembler : IDisposable
     public long DroppedFrames { get; private set; }
 
     /// <summary>
-    /// Adds one RTP payload; returns true with the completed frame (valid until the next call) when
-    /// <paramref name="marker"/> ends a frame that arrived whole.
+    /// Adds one RTP payload; returns true with the completed frame (the assembler's buffer: valid until the next call)
+    /// when <paramref name="marker"/> ends a frame that arrived whole.
     /// </summary>
-    public bool TryAdd(ushort sequenceNumber, bool marker, ReadOnlySpan<byte> rtpPayload, out ReadOnlySpan<byte> frame)
+    public bool TryAdd(ushort sequenceNumber, bool marker, ReadOnlySpan<byte> rtpPayload, out ReadOnlyMemory<byte> frame)
     {
         frame = default;
         bool contiguous = _lastSequence < 0 || (ushort)(_lastSequence + 1) == sequenceNumber;
@@ -75,7 +75,7 @@ internal sealed class Vp8FrameAssembler : IDisposable
         }
 
         _inFrame = false;
-        frame = _buffer.AsSpan(0, _length);
+        frame = _buffer.AsMemory(0, _length);
         return _length > 0;
     }
 

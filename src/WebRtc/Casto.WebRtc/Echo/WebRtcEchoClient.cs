@@ -49,11 +49,12 @@ public static class WebRtcEchoClient
         run.CancelAfter(duration);
         var clip = await MediaSources.LoadDefaultVp8Async(cancellationToken).ConfigureAwait(false);
         var send = RtcClipSender.SendAsync(pc, clip, loop: true, cancellationToken: run.Token);
-        var (received, frames, keyframes, firstKey, monotonic, firstFrameAt) = await CountAsync(pc, run.Token).ConfigureAwait(false);
+        using var video = new Vp8ReceiveStats();
+        long received = await CountAsync(pc, video, run.Token).ConfigureAwait(false);
         long sent = await send.ConfigureAwait(false);
         string state = pc.ConnectionState == RtcPeerConnectionState.Connected ? "connected" : pc.ConnectionState.ToString().ToLowerInvariant();
-        double? firstFrameMs = firstFrameAt is { } at ? Math.Round(TimeProvider.System.GetElapsedTime(start, at).TotalMilliseconds, 1) : null;
-        return new WebRtcEchoReport(0, state, received, sent, frames, keyframes, firstKey, monotonic, null, firstFrameMs);
+        double? firstFrameMs = video.FirstFrameTimestamp is { } at ? Math.Round(TimeProvider.System.GetElapsedTime(start, at).TotalMilliseconds, 1) : null;
+        return new WebRtcEchoReport(0, state, received, sent, video.Frames, video.Keyframes, video.FirstIsKeyframe, video.TimestampsMonotonic, null, firstFrameMs);
     }
 
     private static async Task<string> PostAsync(HttpClient http, Uri url, string offer, CancellationToken cancellationToken)
@@ -80,28 +81,18 @@ public static class WebRtcEchoClient
         }
     }
 
-    private static async Task<(long Received, long Frames, long Keyframes, bool FirstKey, bool Monotonic, long? FirstFrameAt)> CountAsync(RtcPeerConnection pc, CancellationToken cancellationToken)
+    /// <summary>Feeds every received packet to <paramref name="video"/> until cancelled; returns the packets received.</summary>
+    private static async Task<long> CountAsync(RtcPeerConnection pc, Vp8ReceiveStats video, CancellationToken cancellationToken)
     {
-        using var assembler = new Vp8FrameAssembler();
-        long received = 0, frames = 0, keyframes = 0;
-        bool firstKey = false, monotonic = true;
-        long? firstFrameAt = null;
-        uint last = 0;
+        long received = 0;
         try
         {
             await foreach (var packet in pc.ReadAllRtpAsync(cancellationToken).ConfigureAwait(false))
             {
                 received++;
-                if (RtpPacket.TryRead(packet.Span, out var header, out var payload)
-                    && assembler.TryAdd(header.SequenceNumber, header.Marker, payload, out var frame))
+                if (RtpPacket.TryRead(packet.Span, out var header, out var payload))
                 {
-                    bool key = Vp8Frame.IsKeyframe(frame);
-                    firstFrameAt ??= TimeProvider.System.GetTimestamp();
-                    firstKey = frames == 0 ? key : firstKey;
-                    monotonic &= frames == 0 || (int)(header.Timestamp - last) >= 0;
-                    last = header.Timestamp;
-                    frames++;
-                    keyframes += key ? 1 : 0;
+                    video.TryAdd(header, payload, out _);
                 }
             }
         }
@@ -109,6 +100,6 @@ public static class WebRtcEchoClient
         {
         }
 
-        return (received, frames, keyframes, firstKey, monotonic, firstFrameAt);
+        return received;
     }
 }

@@ -46,14 +46,15 @@ public sealed partial class WebRtcEchoServer
             }
         }
 
+        var video = stats.Video;
         _reports.Writer.TryWrite(new WebRtcEchoReport(
-            number, state, stats.Received, stats.Sent, stats.Frames, stats.Keyframes, stats.FirstIsKeyframe, stats.Monotonic, stats.File));
+            number, state, stats.Received, stats.Sent, video.Frames, video.Keyframes, video.FirstIsKeyframe, video.TimestampsMonotonic, stats.File));
+        video.Dispose();
     }
 
     private async Task EchoAsync(int number, RtcPeerConnection pc, SessionStats stats, CancellationToken cancellationToken)
     {
         bool echo = pc.RemoteDirection is null or SdpDirection.SendRecv;
-        using var assembler = new Vp8FrameAssembler();
         var keyFrames = new KeyFrameForwarder(pc);
         pc.KeyFrameRequested += keyFrames.OnRequested;
         IvfWriter? writer = null;
@@ -79,16 +80,13 @@ public sealed partial class WebRtcEchoServer
                 if (header.PayloadType == pc.VideoPayloadType)
                 {
                     keyFrames.RemoteVideoSsrc = header.Ssrc;
-                }
-
-                if (header.PayloadType == pc.VideoPayloadType && assembler.TryAdd(header.SequenceNumber, header.Marker, payload, out var frame))
-                {
-                    bool key = Vp8Frame.IsKeyframe(frame);
-                    stats.OnFrame(key, header.Timestamp);
-                    firstTimestamp ??= header.Timestamp;
-                    if (writer is not null)
+                    if (stats.Video.TryAdd(header, payload, out var frame))
                     {
-                        await writer.WriteFrameAsync(frame.ToArray(), unchecked(header.Timestamp - firstTimestamp.Value), cancellationToken).ConfigureAwait(false);
+                        firstTimestamp ??= header.Timestamp;
+                        if (writer is not null)
+                        {
+                            await writer.WriteFrameAsync(frame, unchecked(header.Timestamp - firstTimestamp.Value), cancellationToken).ConfigureAwait(false);
+                        }
                     }
                 }
 
@@ -150,36 +148,12 @@ public sealed partial class WebRtcEchoServer
 
     private sealed class SessionStats
     {
-        private uint _lastTimestamp;
-
         public long Received { get; set; }
 
         public long Sent { get; set; }
 
-        public long Frames { get; private set; }
-
-        public long Keyframes { get; private set; }
-
-        public bool FirstIsKeyframe { get; private set; }
-
-        public bool Monotonic { get; private set; } = true;
+        public Vp8ReceiveStats Video { get; } = new();
 
         public string? File { get; set; }
-
-        public void OnFrame(bool keyframe, uint timestamp)
-        {
-            if (Frames == 0)
-            {
-                FirstIsKeyframe = keyframe;
-            }
-            else if ((int)(timestamp - _lastTimestamp) < 0)
-            {
-                Monotonic = false; // serial-number comparison (RFC 1982): backwards, wrap-aware
-            }
-
-            _lastTimestamp = timestamp;
-            Frames++;
-            Keyframes += keyframe ? 1 : 0;
-        }
     }
 }
