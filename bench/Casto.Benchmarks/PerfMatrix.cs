@@ -43,22 +43,24 @@ internal static class PerfMatrix
         })
         {
             await using var listener = await Listener.StartAsync(server, js);
-            var up = await BestAsync(runs, () => PerfAsync(client, js, listener.Address, bytes, 0));
-            var down = await BestAsync(runs, () => PerfAsync(client, js, listener.Address, 0, bytes));
-            var (cold, warm) = await ConnectAsync(client, js, listener.Address);
-            Console.WriteLine($"| {name} | {up:0.00} | {down:0.00} | {cold:0.0} | {warm:0.0} |");
+            await RunPairAsync(name, client, js, listener.Address, bytes, runs);
             if (name == "C# ↔ C#" && File.Exists(Path.Combine(root, "artifacts", "casto-fast-start", "casto")))
             {
                 // dotnet publish src/Relay/Casto.Cli -c Release -p:PublishProfile=fast-start (composite ReadyToRun)
-                string[] fastStart = [Path.Combine(root, "artifacts", "casto-fast-start", "casto")];
-                var fastUp = await BestAsync(runs, () => PerfAsync(fastStart, js, listener.Address, bytes, 0));
-                var fastDown = await BestAsync(runs, () => PerfAsync(fastStart, js, listener.Address, 0, bytes));
-                var (fastCold, fastWarm) = await ConnectAsync(fastStart, js, listener.Address);
-                Console.WriteLine($"| C# (fast-start publish) client → C# | {fastUp:0.00} | {fastDown:0.00} | {fastCold:0.0} | {fastWarm:0.0} |");
+                await RunPairAsync("C# (fast-start publish) client → C#", [Path.Combine(root, "artifacts", "casto-fast-start", "casto")], js, listener.Address, bytes, runs);
             }
         }
 
         return 0;
+    }
+
+    /// <summary>One table row: best upload and download of <paramref name="runs"/>, then cold and warm connect + first ping.</summary>
+    private static async Task RunPairAsync(string name, string[] client, string js, string address, long bytes, int runs)
+    {
+        var up = await BestAsync(runs, () => PerfAsync(client, js, address, bytes, 0));
+        var down = await BestAsync(runs, () => PerfAsync(client, js, address, 0, bytes));
+        var (cold, warm) = await ConnectAsync(client, js, address);
+        Console.WriteLine($"| {name} | {up:0.00} | {down:0.00} | {cold:0.0} | {warm:0.0} |");
     }
 
     private static async Task<double> BestAsync(int runs, Func<Task<double>> run)
