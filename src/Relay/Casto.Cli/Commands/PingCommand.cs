@@ -8,7 +8,7 @@ namespace Casto.Cli.Commands;
 
 /// <summary>
 /// <c>casto ping MULTIADDR [--count N]</c>: one JSON line per round trip, <c>{"seq":1,"rttMs":0.42,"connectMs":9.1}</c>
-/// (connectMs: dial, handshakes and the first round trip).
+/// (connectMs: dial, handshakes, opening the ping stream and the first round trip).
 /// </summary>
 internal static class PingCommand
 {
@@ -44,9 +44,17 @@ internal static class PingCommand
                 {
                     var started = Stopwatch.GetTimestamp();
                     var connection = await host.DialAsync(target, cancellationToken).ConfigureAwait(false);
-                    var connected = Stopwatch.GetElapsedTime(started);
                     var rtts = await PingProtocol.PingAsync(connection, n, cancellationToken).ConfigureAwait(false);
-                    var connectMs = (connected + rtts[0]).TotalMilliseconds; // dial + handshakes + first round trip
+
+                    // Wall clock from the dial to the first pong: dial, handshakes, opening the ping stream and the
+                    // first round trip (the later round trips on the same stream are taken out).
+                    var elapsed = Stopwatch.GetElapsedTime(started);
+                    for (var i = 1; i < rtts.Count; i++)
+                    {
+                        elapsed -= rtts[i];
+                    }
+
+                    var connectMs = elapsed.TotalMilliseconds;
                     foreach (var rtt in rtts)
                     {
                         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
