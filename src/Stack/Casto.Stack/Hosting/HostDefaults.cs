@@ -14,8 +14,8 @@ public static class HostDefaults
     {
         ArgumentNullException.ThrowIfNull(identity);
         var options = new HostOptions { Identity = identity };
-        var pool = new BlockMemoryPool(); // one bounded pool for the socket and stream pipes of this host
-        options.Transports.Add(new TcpTransport(new TcpTransportOptions { MemoryPool = pool }));
+        var pool = new BlockMemoryPool(); // one bounded pool for the stream pipes of this host
+        options.Transports.Add(new TcpTransport()); // its own pool of large receive blocks
         options.SecureChannels.Add(new NoiseSecureChannel(identity));
         options.Muxers.Add(new YamuxMuxer(new YamuxOptions { MemoryPool = pool }));
         return options;

@@ -11,9 +11,9 @@ namespace Casto.Stack.Transports.Tcp;
 /// <summary>A connected TCP socket exposed as an <see cref="IDuplexConnection"/>.</summary>
 internal sealed class SocketConnection : IDuplexConnection
 {
-    private const int MinReceiveBuffer = 16 * 1024;
-
     private readonly Socket _socket;
+    private readonly SocketSender _sender = new();
+    private readonly int _receiveSize;
     private readonly Pipe _input;
     private readonly Pipe _output;
     private readonly CancellationTokenSource _closed = new();
@@ -24,12 +24,13 @@ internal sealed class SocketConnection : IDuplexConnection
     public SocketConnection(Socket socket, TcpTransportOptions options)
     {
         _socket = socket;
+        _receiveSize = Math.Min(options.ReceiveSize, options.MemoryPool?.MaxBufferSize ?? options.ReceiveSize);
         LocalAddress = TcpAddress.ToMultiaddr(socket.LocalEndPoint);
         RemoteAddress = TcpAddress.ToMultiaddr(socket.RemoteEndPoint);
         _input = new Pipe(new PipeOptions(
             pool: options.MemoryPool,
             pauseWriterThreshold: options.MaxReadBufferSize, resumeWriterThreshold: options.MaxReadBufferSize / 2,
-            minimumSegmentSize: MinReceiveBuffer, useSynchronizationContext: false));
+            minimumSegmentSize: _receiveSize, useSynchronizationContext: false));
         _output = new Pipe(new PipeOptions(
             pool: options.MemoryPool,
             pauseWriterThreshold: options.MaxWriteBufferSize, resumeWriterThreshold: options.MaxWriteBufferSize / 2,
@@ -91,17 +92,26 @@ internal sealed class SocketConnection : IDuplexConnection
         await Task.Yield();
         Exception? error = null;
         var writer = _input.Writer;
+        var waitForData = true;
         try
         {
             while (true)
             {
-                var memory = writer.GetMemory(MinReceiveBuffer);
+                if (waitForData)
+                {
+                    // A zero-byte receive waits until the socket is readable without holding a buffer, so an idle
+                    // connection holds no receive memory (as Kestrel does).
+                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                }
+
+                var memory = writer.GetMemory(_receiveSize);
                 var received = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
                 if (received == 0)
                 {
                     break; // the remote half-closed
                 }
 
+                waitForData = received < memory.Length; // a full buffer means more is probably waiting
                 writer.Advance(received);
                 var flush = await writer.FlushAsync().ConfigureAwait(false);
                 if (flush.IsCompleted || flush.IsCanceled)
@@ -136,9 +146,11 @@ internal sealed class SocketConnection : IDuplexConnection
                 }
 
                 var buffer = result.Buffer;
-                foreach (var segment in buffer)
+                while (!buffer.IsEmpty)
                 {
-                    await _socket.SendAsync(segment, SocketFlags.None).ConfigureAwait(false);
+                    // Everything buffered goes out in as few system calls as possible (gather I/O).
+                    var sent = await _sender.SendAsync(_socket, buffer).ConfigureAwait(false);
+                    buffer = buffer.Slice(sent);
                 }
 
                 reader.AdvanceTo(buffer.End);
@@ -156,6 +168,7 @@ internal sealed class SocketConnection : IDuplexConnection
         finally
         {
             reader.Complete(error ?? _abortReason);
+            _sender.Dispose();
         }
     }
 

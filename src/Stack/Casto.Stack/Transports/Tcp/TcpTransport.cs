@@ -9,6 +9,9 @@ namespace Casto.Stack.Transports.Tcp;
 /// <summary>Dials and listens on <c>/ip4|ip6/…/tcp/…</c>; <c>/dns|dns4|dns6</c> names are resolved on dial.</summary>
 public sealed class TcpTransport : ITransport
 {
+    // Idle socket buffers the default pool keeps for reuse at most.
+    private const long RetainedBytes = 64 * 1024 * 1024;
+
     private readonly TcpTransportOptions _options;
 
     /// <summary>Creates the transport.</summary>
@@ -16,7 +19,7 @@ public sealed class TcpTransport : ITransport
     {
         _options = options ?? new TcpTransportOptions();
         _options.Validate();
-        _options.MemoryPool ??= new Buffers.BlockMemoryPool();
+        _options.MemoryPool ??= new Buffers.BlockMemoryPool(_options.ReceiveSize, maxRetainedBlocks: (int)Math.Max(1, RetainedBytes / _options.ReceiveSize));
     }
 
     /// <inheritdoc/>
