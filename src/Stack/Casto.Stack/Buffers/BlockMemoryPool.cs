@@ -11,11 +11,14 @@ namespace Casto.Stack.Buffers;
 /// </summary>
 public sealed class BlockMemoryPool : MemoryPool<byte>
 {
-    /// <summary>Default block size: 16 KiB.</summary>
-    public const int DefaultBlockSize = 16 * 1024;
+    /// <summary>
+    /// Default block size: 64 KiB. A pipe keeps at most 256 spare segment objects, so a pipe as deep as a full
+    /// 16 MiB yamux window (256 blocks of 64 KiB) recycles its segments instead of allocating new ones.
+    /// </summary>
+    public const int DefaultBlockSize = 64 * 1024;
 
-    /// <summary>Default idle blocks kept: 4096 (64 MiB of 16 KiB blocks).</summary>
-    public const int DefaultMaxRetainedBlocks = 4096;
+    /// <summary>Default idle blocks kept: 1024 (64 MiB of 64 KiB blocks).</summary>
+    public const int DefaultMaxRetainedBlocks = 1024;
 
     private readonly ConcurrentQueue<Block> _free = new();
     private readonly int _blockSize;

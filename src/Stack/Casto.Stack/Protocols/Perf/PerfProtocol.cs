@@ -81,10 +81,18 @@ public static class PerfProtocol
     {
         while (count > 0)
         {
-            var block = (int)Math.Min(count, BlockSize);
-            output.GetSpan(block)[..block].Clear();
-            output.Advance(block);
+            // Fill the pipe's own buffers (GetSpan without a size: no oversized fallback arrays), one block per flush.
+            var block = Math.Min(count, BlockSize);
             count -= block;
+            while (block > 0)
+            {
+                var span = output.GetSpan();
+                var length = (int)Math.Min(span.Length, block);
+                span[..length].Clear();
+                output.Advance(length);
+                block -= length;
+            }
+
             var flush = await output.FlushAsync(cancellationToken).ConfigureAwait(false);
             if (flush.IsCompleted)
             {
