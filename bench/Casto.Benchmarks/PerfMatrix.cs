@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Casto.Benchmarks;
@@ -12,12 +10,8 @@ namespace Casto.Benchmarks;
 /// Usage: dotnet run -c Release --project bench/Casto.Benchmarks -- perf-matrix [BYTES] [RUNS]
 /// (build the CLI first: dotnet build -c Release src/Relay/Casto.Cli; install tests/interop/js with npm ci).
 /// </summary>
-internal static class PerfMatrix
+internal static partial class PerfMatrix
 {
-    // Raw TCP sends and receives this much per call: the size the TCP transport receives with (its default
-    // ReceiveSize), so the ceiling uses the same system-call sizes the stack does.
-    private const int RawBlockSize = 256 * 1024;
-
     public static async Task<int> RunAsync(string[] args)
     {
         var bytes = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 1L << 30;
@@ -41,31 +35,49 @@ internal static class PerfMatrix
 
         string[] castoCmd = ["dotnet", casto];
         string[] jsCmd = ["node", "--import", "./polyfill.mjs", "peer.mjs"];
+        var rows = new Dictionary<string, Row>();
         foreach (var (name, server, client) in new[]
         {
             ("C# ↔ C#", castoCmd, castoCmd), ("js ↔ js", jsCmd, jsCmd), ("C# client → js server", jsCmd, castoCmd), ("js client → C# server", castoCmd, jsCmd),
         })
         {
             await using var listener = await Listener.StartAsync(server, js);
-            await RunPairAsync(name, client, js, listener.Address, bytes, runs);
+            rows[name] = await RunPairAsync(name, client, js, listener.Address, bytes, runs);
             if (name == "C# ↔ C#" && File.Exists(Path.Combine(root, "artifacts", "casto-fast-start", "casto")))
             {
                 // dotnet publish src/Relay/Casto.Cli -c Release -p:PublishProfile=fast-start (composite ReadyToRun)
-                await RunPairAsync("C# (fast-start publish) client → C#", [Path.Combine(root, "artifacts", "casto-fast-start", "casto")], js, listener.Address, bytes, runs);
+                rows["fast-start"] = await RunPairAsync("C# (fast-start publish) client → C#", [Path.Combine(root, "artifacts", "casto-fast-start", "casto")], js, listener.Address, bytes, runs);
             }
         }
 
+        PrintTargets(rows, rawProcesses);
         return 0;
     }
 
+    /// <summary>Issue 3's targets, computed from this run's rows.</summary>
+    private static void PrintTargets(Dictionary<string, Row> rows, double rawProcesses)
+    {
+        Console.WriteLine();
+        foreach (var (label, row) in rows.Where(r => r.Key is "C# ↔ C#" or "fast-start").Select(r => (r.Key == "C# ↔ C#" ? "JIT client" : "fast-start client", r.Value)))
+        {
+            var js = rows["js ↔ js"];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{label}: {row.Up / js.Up:0.00}x / {row.Down / js.Down:0.00}x js (target >= 3); {row.Up / rawProcesses:0.00} / {row.Down / rawProcesses:0.00} of raw TCP across processes (target >= 0.5); "
+                + $"connect + first ping {row.Cold / js.Cold:0.00} of js cold, {row.Warm / js.Warm:0.00} warm (target <= 0.5)"));
+        }
+    }
+
     /// <summary>One table row: best upload and download of <paramref name="runs"/>, then cold and warm connect + first ping.</summary>
-    private static async Task RunPairAsync(string name, string[] client, string js, string address, long bytes, int runs)
+    private static async Task<Row> RunPairAsync(string name, string[] client, string js, string address, long bytes, int runs)
     {
         var up = await BestAsync(runs, () => PerfAsync(client, js, address, bytes, 0));
         var down = await BestAsync(runs, () => PerfAsync(client, js, address, 0, bytes));
         var (cold, warm) = await ConnectAsync(client, js, address);
         Console.WriteLine($"| {name} | {up:0.00} | {down:0.00} | {cold:0.0} | {warm:0.0} |");
+        return new Row(up, down, cold, warm);
     }
+
+    private readonly record struct Row(double Up, double Down, double Cold, double Warm);
 
     private static async Task<double> BestAsync(int runs, Func<Task<double>> run)
     {
@@ -125,89 +137,6 @@ internal static class PerfMatrix
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         return process.ExitCode == 0 ? output.Trim() : throw new InvalidOperationException($"{file} {string.Join(' ', args)}: {error}{output}");
-    }
-
-    private static async Task<double> RawTcpAsync(long bytes, int runs)
-    {
-        var best = 0.0;
-        for (var run = 0; run < runs; run++)
-        {
-            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            listener.Listen();
-            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await client.ConnectAsync(listener.LocalEndPoint!);
-            using var server = await listener.AcceptAsync();
-            var started = Stopwatch.GetTimestamp();
-            var receiving = Task.Run(async () =>
-            {
-                var buffer = new byte[RawBlockSize];
-                long total = 0;
-                while (total < bytes)
-                {
-                    total += await server.ReceiveAsync(buffer);
-                }
-            });
-            var block = new byte[RawBlockSize];
-            for (long sent = 0; sent < bytes; sent += block.Length)
-            {
-                await client.SendAsync(block);
-            }
-
-            await receiving;
-            best = Math.Max(best, bytes * 8 / Stopwatch.GetElapsedTime(started).TotalSeconds / 1e9);
-        }
-
-        return best;
-    }
-
-    /// <summary>
-    /// The same copy loop with the receiver in a child process (<c>raw-sink</c> mode), like the perf pairs: the
-    /// ceiling for separate processes. Timed until the sink has read everything and acknowledged.
-    /// </summary>
-    private static async Task<double> RawTcpProcessesAsync(long bytes)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardInput = true };
-        info.ArgumentList.Add(typeof(PerfMatrix).Assembly.Location);
-        info.ArgumentList.Add("raw-sink");
-        using var sink = Process.Start(info)!;
-        try
-        {
-            var port = int.Parse((await sink.StandardOutput.ReadLineAsync())!, CultureInfo.InvariantCulture);
-            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
-            var block = new byte[RawBlockSize];
-            var started = Stopwatch.GetTimestamp();
-            for (long sent = 0; sent < bytes; sent += block.Length)
-            {
-                await client.SendAsync(block);
-            }
-
-            client.Shutdown(SocketShutdown.Send);
-            await client.ReceiveAsync(new byte[1]);
-            return bytes * 8 / Stopwatch.GetElapsedTime(started).TotalSeconds / 1e9;
-        }
-        finally
-        {
-            sink.Kill();
-        }
-    }
-
-    /// <summary>raw-sink mode: prints its port, reads one connection to its end, acknowledges with one byte.</summary>
-    public static async Task<int> RawSinkAsync()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        Console.WriteLine(((IPEndPoint)listener.LocalEndPoint!).Port);
-        using var server = await listener.AcceptAsync();
-        var buffer = new byte[RawBlockSize];
-        while (await server.ReceiveAsync(buffer) > 0)
-        {
-        }
-
-        await server.SendAsync(new byte[1]);
-        return 0;
     }
 
     internal static string FindRoot()
