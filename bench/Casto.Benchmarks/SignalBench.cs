@@ -25,7 +25,7 @@ internal static class SignalBench
             + $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
         var options = new SignalServerOptions
         {
-            MaxPendingConnections = clients, MaxPeersPerRoom = Math.Max(roomSize, 1),
+            MaxPendingConnections = clients, MaxConnectionsPerAddress = clients, MaxPeersPerRoom = Math.Max(roomSize, 1),
             MessagesPerSecond = 1e6, MessageBurst = 1_000_000, SendQueueCapacity = 8192,
         };
         await using var server = await SignalServer.StartAsync(options, Multiaddr.Parse("/ip4/127.0.0.1/tcp/0/ws"));

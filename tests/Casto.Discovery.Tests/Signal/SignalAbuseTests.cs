@@ -125,6 +125,35 @@ public sealed class SignalAbuseTests
     }
 
     [Fact]
+    public async Task Connections_per_address_are_bounded_and_freed_on_close()
+    {
+        await using var server = await SignalServer.StartAsync(new SignalServerOptions { MaxConnectionsPerAddress = 2 }, Loopback);
+        using var k1 = PrivateKey.Generate();
+        await using var registered = await SignalClient.ConnectAsync(server.Addresses[0], k1);
+        var pending = await RawPeer.ConnectAsync(server.Addresses[0]);
+        var refused = await Assert.ThrowsAsync<WebSocketException>(() => RawPeer.ConnectAsync(server.Addresses[0]));
+        Assert.Contains("429", refused.Message, StringComparison.Ordinal);
+
+        await pending.DisposeAsync(); // its slot is free again once the server has seen it go
+        await using var next = await RetryAsync(() => RawPeer.ConnectAsync(server.Addresses[0]));
+    }
+
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> attempt)
+    {
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                return await attempt();
+            }
+            catch (WebSocketException) when (i < 50)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Peer_and_room_limits_are_enforced()
     {
         var options = new SignalServerOptions { MaxPeers = 2, MaxRoomsPerPeer = 2, MaxPeersPerRoom = 1 };

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using Casto.Stack.Identity;
 
 namespace Casto.Discovery.Signal;
@@ -10,6 +12,7 @@ public sealed partial class SignalServer
     private readonly HashSet<SignalSession> _sessions = [];
     private readonly Dictionary<string, SignalSession> _peers = new(StringComparer.Ordinal); // by base58 peer id
     private readonly Dictionary<string, Dictionary<PeerId, Member>> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<IPAddress, int> _perAddress = [];
     private int _pending;
     private bool _disposed;
 
@@ -39,25 +42,53 @@ public sealed partial class SignalServer
         }
     }
 
-    private bool TryAddPending()
+    /// <summary>Counts a new connection from <paramref name="remote"/>; the HTTP status to refuse it with, or null.</summary>
+    private int? TryAddPending(IPAddress? remote)
     {
         lock (_lock)
         {
             if (_disposed || _pending >= _options.MaxPendingConnections)
             {
-                return false;
+                return StatusCodes.Status503ServiceUnavailable;
+            }
+
+            if (remote is not null)
+            {
+                var count = _perAddress.GetValueOrDefault(remote);
+                if (count >= _options.MaxConnectionsPerAddress)
+                {
+                    return StatusCodes.Status429TooManyRequests;
+                }
+
+                _perAddress[remote] = count + 1;
             }
 
             _pending++;
-            return true;
+            return null;
         }
     }
 
-    private void RemovePending()
+    private void RemovePending(IPAddress? remote)
     {
         lock (_lock)
         {
             _pending--;
+            ReleaseAddressLocked(remote);
+        }
+    }
+
+    private void ReleaseAddressLocked(IPAddress? remote)
+    {
+        if (remote is not null && _perAddress.TryGetValue(remote, out var count))
+        {
+            if (count <= 1)
+            {
+                _perAddress.Remove(remote);
+            }
+            else
+            {
+                _perAddress[remote] = count - 1;
+            }
         }
     }
 
@@ -125,6 +156,7 @@ public sealed partial class SignalServer
                 return;
             }
 
+            ReleaseAddressLocked(session.RemoteAddress);
             if (session.PeerId is not { } peerId)
             {
                 _pending--;

@@ -99,10 +99,15 @@ public sealed partial class SignalServer : IAsyncDisposable
             return;
         }
 
-        if (!TryAddPending())
+        var remote = context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped
+            ? mapped.MapToIPv4()
+            : context.Connection.RemoteIpAddress;
+        if (TryAddPending(remote) is { } refusal)
         {
-            _log.Refused("too many pending connections or shutting down");
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            _log.Refused(refusal == StatusCodes.Status429TooManyRequests
+                ? $"{_options.MaxConnectionsPerAddress} connections from {remote} already"
+                : "too many pending connections or shutting down");
+            context.Response.StatusCode = refusal;
             return;
         }
 
@@ -110,11 +115,11 @@ public sealed partial class SignalServer : IAsyncDisposable
         try
         {
             var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-            session = new SignalSession(this, socket);
+            session = new SignalSession(this, socket) { RemoteAddress = remote };
         }
         catch
         {
-            RemovePending();
+            RemovePending(remote);
             throw;
         }
 

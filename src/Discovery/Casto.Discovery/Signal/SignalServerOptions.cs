@@ -9,6 +9,12 @@ public sealed class SignalServerOptions
     /// <summary>Connections that have not registered yet (default 1,024); more are refused with HTTP 503.</summary>
     public int MaxPendingConnections { get; set; } = 1024;
 
+    /// <summary>
+    /// WebSocket connections (pending or registered) from one remote IP address at once (default 256); more are
+    /// refused with HTTP 429, so one host cannot take the whole server.
+    /// </summary>
+    public int MaxConnectionsPerAddress { get; set; } = 256;
+
     /// <summary>Time a connection has to register after its challenge; the challenge expires then (default 10 s).</summary>
     public TimeSpan AuthTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -65,6 +71,7 @@ public sealed class SignalServerOptions
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPeers, 1, nameof(MaxPeers));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingConnections, 1, nameof(MaxPendingConnections));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnectionsPerAddress, 1, nameof(MaxConnectionsPerAddress));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AuthTimeout, TimeSpan.Zero, nameof(AuthTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRoomsPerPeer, 1, nameof(MaxRoomsPerPeer));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPeersPerRoom, 1, nameof(MaxPeersPerRoom));

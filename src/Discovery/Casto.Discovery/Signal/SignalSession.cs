@@ -40,6 +40,9 @@ internal sealed partial class SignalSession : IDisposable
         _created = _lastSeen = _options.TimeProvider.GetTimestamp();
     }
 
+    /// <summary>The remote IP address, counted against <see cref="SignalServerOptions.MaxConnectionsPerAddress"/>.</summary>
+    public System.Net.IPAddress? RemoteAddress { get; init; }
+
     /// <summary>Set once by <see cref="SignalServer.Register"/> under the server lock.</summary>
     public PeerId? PeerId { get; set; }
 
