@@ -77,6 +77,8 @@ public sealed class IdentifyService
 
     private async Task IdentifyInBackgroundAsync(PeerConnection connection)
     {
+        // Off the thread that registered the connection: a dial returns without waiting for identify to start.
+        await Task.Yield();
         try
         {
             var info = await IdentifyAsync(connection).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Casto.Stack.Multiaddrs;
@@ -7,11 +8,10 @@ namespace Casto.Stack.Transports.Tcp;
 /// <summary>Maps <c>/ip4|ip6|dns|dns4|dns6/…/tcp/…</c> (optionally <c>/p2p/…</c>) to endpoints and back.</summary>
 internal static class TcpAddress
 {
-    public static bool TryParse(Multiaddr address, out MultiaddrProtocol? host, out string value, out int port)
+    public static bool TryParse(Multiaddr address, out MultiaddrComponent host, out int port)
     {
         var components = address.Decapsulate(MultiaddrProtocol.P2p).Components;
-        host = null;
-        value = string.Empty;
+        host = default;
         port = 0;
         if (components.Count != 2 || components[1].Protocol != MultiaddrProtocol.Tcp)
         {
@@ -25,26 +25,26 @@ internal static class TcpAddress
             return false;
         }
 
-        host = first;
-        value = components[0].Value;
-        port = int.Parse(components[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        host = components[0];
+        port = BinaryPrimitives.ReadUInt16BigEndian(components[1].RawValue.Span); // the codec checked the 2 bytes
         return true;
     }
 
     public static async ValueTask<IPEndPoint> ResolveAsync(Multiaddr address, CancellationToken cancellationToken)
     {
-        if (!TryParse(address, out var host, out var value, out var port))
+        if (!TryParse(address, out var host, out var port))
         {
             throw new TransportException(TransportError.UnsupportedAddress, $"Not a TCP address: {address}.");
         }
 
-        if (host == MultiaddrProtocol.Ip4 || host == MultiaddrProtocol.Ip6)
+        if (host.Protocol == MultiaddrProtocol.Ip4 || host.Protocol == MultiaddrProtocol.Ip6)
         {
-            return new IPEndPoint(IPAddress.Parse(value), port);
+            return new IPEndPoint(new IPAddress(host.RawValue.Span), port); // the address bytes, no text round trip
         }
 
-        var family = host == MultiaddrProtocol.Dns4 ? AddressFamily.InterNetwork
-            : host == MultiaddrProtocol.Dns6 ? AddressFamily.InterNetworkV6 : AddressFamily.Unspecified;
+        var value = host.Value;
+        var family = host.Protocol == MultiaddrProtocol.Dns4 ? AddressFamily.InterNetwork
+            : host.Protocol == MultiaddrProtocol.Dns6 ? AddressFamily.InterNetworkV6 : AddressFamily.Unspecified;
         IPAddress[] addresses;
         try
         {
@@ -67,8 +67,13 @@ internal static class TcpAddress
             return Multiaddr.Empty;
         }
 
+        // Binary form straight from the address bytes: <ip4|ip6 code><4|16 bytes><tcp code><port, big-endian>.
         var address = ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address;
-        var family = address.AddressFamily == AddressFamily.InterNetwork ? "ip4" : "ip6";
-        return Multiaddr.Parse($"/{family}/{address}/tcp/{ip.Port}");
+        Span<byte> bytes = stackalloc byte[1 + 16 + 1 + 2];
+        bytes[0] = (byte)(address.AddressFamily == AddressFamily.InterNetwork ? MultiaddrProtocol.Ip4 : MultiaddrProtocol.Ip6).Code;
+        address.TryWriteBytes(bytes[1..], out var length);
+        bytes[1 + length] = (byte)MultiaddrProtocol.Tcp.Code;
+        BinaryPrimitives.WriteUInt16BigEndian(bytes[(2 + length)..], (ushort)ip.Port);
+        return Multiaddr.FromBytes(bytes[..(4 + length)]);
     }
 }

@@ -26,7 +26,7 @@ public sealed class TcpTransport : ITransport
     public bool CanHandle(Multiaddr address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        return TcpAddress.TryParse(address, out _, out _, out _);
+        return TcpAddress.TryParse(address, out _, out _);
     }
 
     /// <inheritdoc/>
