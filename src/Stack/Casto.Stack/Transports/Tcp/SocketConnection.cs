@@ -150,6 +150,11 @@ internal sealed class SocketConnection : IDuplexConnection
                 {
                     // Everything buffered goes out in as few system calls as possible (gather I/O).
                     var sent = await _sender.SendAsync(_socket, buffer).ConfigureAwait(false);
+                    if (sent <= 0)
+                    {
+                        throw new SocketException((int)SocketError.ConnectionReset); // never spin on a send that moves nothing
+                    }
+
                     buffer = buffer.Slice(sent);
                 }
 
