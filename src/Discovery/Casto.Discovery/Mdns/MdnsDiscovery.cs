@@ -52,8 +52,8 @@ public sealed partial class MdnsDiscovery : IDiscoverySource
         _transportFactory = transportFactory;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        _packets = new TokenBucket(_time, options.MaxPacketsPerSecond);
-        _responses = new TokenBucket(_time, options.MaxResponsesPerSecond);
+        _packets = new TokenBucket(_time, options.MaxPacketsPerSecond, options.MaxPacketsPerSecond);
+        _responses = new TokenBucket(_time, options.MaxResponsesPerSecond, options.MaxResponsesPerSecond);
         InstanceName = RandomNumberGenerator.GetString(Alphabet, options.PeerNameLength) + "." + options.ServiceName;
         _announced = Announced(options.Addresses);
     }

@@ -1,6 +1,10 @@
-namespace Casto.Discovery.Signal;
+namespace Casto.Discovery;
 
-/// <summary>A token bucket over <see cref="TimeProvider"/> timestamps; used by one reader at a time.</summary>
+/// <summary>
+/// A token bucket on a <see cref="TimeProvider"/>: <c>ratePerSecond</c> tokens per second, holding at most
+/// <c>burst</c> (and starting full). Not thread-safe: one reader at a time. Shared by the mDNS packet and response
+/// limits and the signal server's per-peer message limit.
+/// </summary>
 internal sealed class TokenBucket(TimeProvider time, double ratePerSecond, int burst)
 {
     private double _tokens = burst;
