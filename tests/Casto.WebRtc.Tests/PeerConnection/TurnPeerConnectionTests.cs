@@ -27,7 +27,7 @@ public sealed class TurnPeerConnectionTests
         };
         await using var offerer = new RtcPeerConnection(Options(SdpDirection.SendOnly));
         await using var answerer = new RtcPeerConnection(Options(SdpDirection.RecvOnly));
-        var gathered = new List<IceCandidate>();
+        var gathered = new List<SdpCandidate>();
         offerer.IceCandidateGathered += (_, c) => gathered.Add(c);
 
         string offer = await offerer.CreateOfferAsync();

@@ -53,6 +53,33 @@ internal sealed partial class IceAgent
         return AwaitSendAsync(send);
     }
 
+    /// <summary>
+    /// Sends one datagram synchronously on the selected (or best validated) pair, like <see cref="SendAsync"/> but
+    /// from a span and without a task: the media hot path. False when there is no pair yet or the agent is closed;
+    /// socket errors are swallowed like any datagram loss (the caller counts its drops).
+    /// </summary>
+    public bool TrySend(ReadOnlySpan<byte> datagram)
+    {
+        IceCandidatePair? pair;
+        lock (_gate)
+        {
+            if (IsTerminal)
+            {
+                return false;
+            }
+
+            pair = _selected ?? BestValidPair();
+        }
+
+        if (pair is null)
+        {
+            return false;
+        }
+
+        pair.Base.Send(datagram, pair.Remote);
+        return true;
+    }
+
     private static async ValueTask AwaitSendAsync(ValueTask<int> send)
     {
         try

@@ -31,6 +31,9 @@ internal readonly struct IceDatagram : IDisposable
 
     public ReadOnlyMemory<byte> Data => _buffer.AsMemory(0, Length);
 
+    /// <summary>The bytes, writable: the consumer owns the buffer and may decrypt in place.</summary>
+    public Span<byte> Writable => _buffer.AsSpan(0, Length);
+
     public void Dispose()
     {
         if (_buffer is not null)

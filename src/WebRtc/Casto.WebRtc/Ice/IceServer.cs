@@ -9,10 +9,13 @@ namespace Casto.WebRtc.Ice;
 /// <c>turn:host[:port][?transport=udp]</c> (only UDP; turns:/TCP are refused), with <see cref="Username"/> and
 /// <see cref="Credential"/> for TURN's long-term credentials. The host is an IP literal (IPv6 in brackets) or a DNS name.
 /// </summary>
-internal sealed class IceServer
+public sealed class IceServer
 {
+    /// <summary>The STUN/TURN port used when the URL names none.</summary>
     public const int DefaultPort = 3478;
 
+    /// <summary>Parses <paramref name="url"/>; TURN needs <paramref name="username"/> and <paramref name="credential"/>.</summary>
+    /// <exception cref="ArgumentException">An unsupported or malformed URL, or TURN without credentials.</exception>
     public IceServer(string url, string? username = null, string? credential = null)
     {
         ArgumentNullException.ThrowIfNull(url);
@@ -26,10 +29,13 @@ internal sealed class IceServer
         }
     }
 
+    /// <summary>The URL as given.</summary>
     public string Url { get; }
 
+    /// <summary>TURN long-term credential user name.</summary>
     public string? Username { get; }
 
+    /// <summary>TURN long-term credential password.</summary>
     public string? Credential { get; }
 
     /// <summary>True for turn:, false for stun:.</summary>
@@ -38,8 +44,10 @@ internal sealed class IceServer
     /// <summary>The host part without brackets.</summary>
     public string Host { get; }
 
+    /// <summary>The port (default <see cref="DefaultPort"/>).</summary>
     public int Port { get; }
 
+    /// <inheritdoc/>
     public override string ToString() => Url;
 
     private static (bool IsTurn, string Host, int Port) Parse(string url)

@@ -37,19 +37,24 @@ internal enum IcePairState
 }
 
 /// <summary>Which local candidates are used (W3C RTCIceTransportPolicy).</summary>
-internal enum IceTransportPolicy
+public enum IceTransportPolicy
 {
     /// <summary>Host, server-reflexive and relayed candidates.</summary>
     All,
+
     /// <summary>Only relayed (TURN) candidates: the peer never learns our addresses.</summary>
     Relay,
 }
 
 /// <summary>Candidate gathering state (W3C RTCIceGatheringState), raised through <see cref="IceAgent.GatheringStateChanged"/>.</summary>
-internal enum IceGatheringState
+public enum IceGatheringState
 {
+    /// <summary>Nothing gathered yet.</summary>
     New,
+
+    /// <summary>Asking the STUN/TURN servers.</summary>
     Gathering,
+
     /// <summary>Every server answered or gave up: end-of-candidates.</summary>
     Complete,
 }

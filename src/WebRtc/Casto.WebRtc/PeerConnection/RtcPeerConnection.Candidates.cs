@@ -5,7 +5,7 @@ using Casto.WebRtc.Sdp;
 namespace Casto.WebRtc.PeerConnection;
 
 /// <summary>Trickled remote candidates: the descriptions may arrive without candidates and get them one by one.</summary>
-internal sealed partial class RtcPeerConnection
+public sealed partial class RtcPeerConnection
 {
     /// <summary>
     /// Adds a remote ICE candidate: the a=candidate value, with or without the "candidate:" prefix (as

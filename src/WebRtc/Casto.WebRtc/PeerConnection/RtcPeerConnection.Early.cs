@@ -8,7 +8,7 @@ namespace Casto.WebRtc.PeerConnection;
 /// after the server, which may already be sending media (Chromium sends its first keyframe at once): those packets
 /// are held, bounded, and unprotected in order once the keys exist, instead of being lost.
 /// </summary>
-internal sealed partial class RtcPeerConnection
+public sealed partial class RtcPeerConnection
 {
     private const int MaxEarlyPackets = 256;
     private readonly Lock _earlyLock = new();

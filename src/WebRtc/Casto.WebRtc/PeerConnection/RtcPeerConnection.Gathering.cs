@@ -4,10 +4,10 @@ using Casto.WebRtc.Ice;
 namespace Casto.WebRtc.PeerConnection;
 
 /// <summary>Candidate gathering: host candidates at once, server-reflexive and relayed ones from the configured servers.</summary>
-internal sealed partial class RtcPeerConnection
+public sealed partial class RtcPeerConnection
 {
     /// <summary>A local candidate was gathered (W3C onicecandidate); raised during CreateOffer/CreateAnswer.</summary>
-    public event EventHandler<IceCandidate>? IceCandidateGathered;
+    public event EventHandler<Sdp.SdpCandidate>? IceCandidateGathered;
 
     /// <summary>Local gathering changed state (W3C onicegatheringstatechange); Complete is the end of candidates.</summary>
     public event EventHandler<IceGatheringState>? IceGatheringStateChanged;
@@ -15,7 +15,7 @@ internal sealed partial class RtcPeerConnection
     private IceAgent CreateIceAgent(IceRole role)
     {
         var ice = IceAgent.Create(role, IceOptions());
-        ice.CandidateGathered += (_, candidate) => IceCandidateGathered?.Invoke(this, candidate);
+        ice.CandidateGathered += (_, candidate) => IceCandidateGathered?.Invoke(this, candidate.ToSdp());
         ice.GatheringStateChanged += (_, state) => IceGatheringStateChanged?.Invoke(this, state);
         return ice;
     }

@@ -7,15 +7,43 @@ using Casto.WebRtc.Srtp;
 
 namespace Casto.WebRtc.PeerConnection;
 
-/// <summary>The receive side: the pump demultiplexes ICE datagrams to DTLS, SRTP and SRTCP; readers take unprotected RTP.</summary>
-internal sealed partial class RtcPeerConnection
+/// <summary>
+/// Receives one unprotected RTP packet. <paramref name="packet"/> is only valid during the call (it is the pooled
+/// receive buffer, decrypted in place): copy what you keep.
+/// </summary>
+/// <param name="connection">The connection it arrived on.</param>
+/// <param name="packet">The RTP packet (header and payload), unprotected.</param>
+public delegate void RtcRtpHandler(RtcPeerConnection connection, ReadOnlySpan<byte> packet);
+
+/// <summary>The receive side: the pump demultiplexes ICE datagrams to DTLS, SRTP and SRTCP; packets go to handlers and the queue.</summary>
+public sealed partial class RtcPeerConnection
 {
-    /// <summary>The next unprotected RTP packet; throws <see cref="PeerConnectionException"/> (Closed) after close.</summary>
+    private long _receiveQueueDropped;
+    private long _handlerFaults;
+
+    /// <summary>
+    /// Raised on the receive thread for every unprotected RTP packet, without a copy: the span is the pooled receive
+    /// buffer, decrypted in place, valid only during the call. Keep handlers short (a relay forwards from here). An
+    /// exception from a handler is counted in <see cref="HandlerFaults"/> and the packet is dropped for the rest.
+    /// </summary>
+    public event RtcRtpHandler? RtpReceived;
+
+    /// <summary>Packets dropped because the receive queue (<see cref="RtcPeerConnectionOptions.ReceiveQueueCapacity"/>) was full: the oldest goes.</summary>
+    public long ReceiveQueueDropped => Interlocked.Read(ref _receiveQueueDropped);
+
+    /// <summary>Exceptions thrown by <see cref="RtpReceived"/> handlers (each one dropped that packet for later handlers).</summary>
+    public long HandlerFaults => Interlocked.Read(ref _handlerFaults);
+
+    /// <summary>
+    /// The next unprotected RTP packet from the receive queue (a copy; see <see cref="RtpReceived"/> for the zero-copy
+    /// path). Throws <see cref="PeerConnectionException"/> (Closed) after close, InvalidState when the queue is off.
+    /// </summary>
     public async ValueTask<ReadOnlyMemory<byte>> ReadRtpAsync(CancellationToken cancellationToken = default)
     {
+        var queue = _received ?? throw State("The receive queue is off (ReceiveQueueCapacity = 0); use RtpReceived.");
         try
         {
-            return await _received.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return await queue.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (System.Threading.Channels.ChannelClosedException ex)
         {
@@ -23,16 +51,17 @@ internal sealed partial class RtcPeerConnection
         }
     }
 
-    /// <summary>All unprotected RTP packets until the connection closes.</summary>
+    /// <summary>All queued unprotected RTP packets (copies) until the connection closes.</summary>
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAllRtpAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var packet in _received.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        var queue = _received ?? throw State("The receive queue is off (ReceiveQueueCapacity = 0); use RtpReceived.");
+        await foreach (var packet in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             yield return packet;
         }
     }
 
-    /// <summary>RFC 9443 demux of the ICE datagrams: DTLS to the DTLS transport, SRTP unprotected into the channel.</summary>
+    /// <summary>RFC 9443 demux of the ICE datagrams: DTLS to the DTLS transport, SRTP unprotected in place.</summary>
     private async Task PumpAsync(IceAgent ice, QueuedDatagramTransport dtlsQueue, CancellationToken cancellationToken)
     {
         try
@@ -51,10 +80,10 @@ internal sealed partial class RtcPeerConnection
                             dtlsQueue.TryEnqueue(datagram.Data.Span);
                             break;
                         case PacketKind.Rtp:
-                            Receive(datagram.Data.Span);
+                            Receive(datagram.Writable);
                             break;
                         case PacketKind.Rtcp:
-                            ReceiveRtcp(datagram.Data.Span);
+                            ReceiveRtcp(datagram.Writable);
                             break;
                     }
                 }
@@ -68,7 +97,7 @@ internal sealed partial class RtcPeerConnection
         }
     }
 
-    private void Receive(ReadOnlySpan<byte> srtp)
+    private void Receive(Span<byte> srtp)
     {
         SrtpContext? inbound = Volatile.Read(ref _inbound);
         if (inbound is null && !TryHoldEarly(srtp, out inbound))
@@ -79,18 +108,41 @@ internal sealed partial class RtcPeerConnection
         Unprotect(inbound!, srtp);
     }
 
-    private void Unprotect(SrtpContext inbound, ReadOnlySpan<byte> srtp)
+    /// <summary>Decrypts in place, then hands the packet to RTCP, the handlers and the queue.</summary>
+    private void Unprotect(SrtpContext inbound, Span<byte> srtp)
     {
-        byte[] rtp = new byte[srtp.Length];
-        if (inbound.TryUnprotect(srtp, rtp, out int length))
-        {
-            OnRtpReceived(rtp.AsSpan(0, length));
-            NoteRemoteTrack(rtp.AsSpan(0, length));
-            _received.Writer.TryWrite(rtp.AsMemory(0, length));
-        }
-        else
+        if (!inbound.TryUnprotect(srtp, srtp, out int length))
         {
             Interlocked.Increment(ref _undecryptable);
+            Log.UndecryptableRtp(_logger, _streamId);
+            return;
+        }
+
+        ReadOnlySpan<byte> rtp = srtp[..length];
+        NoteMediaReceived();
+        OnRtpReceived(rtp);
+        NoteRemoteTrack(rtp);
+        if (RtpReceived is { } handlers)
+        {
+            Dispatch(handlers, rtp);
+        }
+
+        if (_received is not null && !_received.Writer.TryWrite(rtp.ToArray()))
+        {
+            Interlocked.Increment(ref _receiveQueueDropped); // only after close; a full queue drops the oldest itself
+        }
+    }
+
+    private void Dispatch(RtcRtpHandler handlers, ReadOnlySpan<byte> rtp)
+    {
+        try
+        {
+            handlers(this, rtp);
+        }
+        catch (Exception ex)
+        {
+            Interlocked.Increment(ref _handlerFaults);
+            Log.HandlerFault(_logger, ex);
         }
     }
 }

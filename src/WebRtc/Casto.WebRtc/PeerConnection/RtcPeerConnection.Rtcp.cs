@@ -10,7 +10,7 @@ namespace Casto.WebRtc.PeerConnection;
 /// RTCP wiring: an <see cref="RtcpSession"/> created when SRTP keys exist, fed by small hooks in the send and
 /// receive paths; NACKed packets are re-protected and resent with the same SSRC and sequence number (no RTX).
 /// </summary>
-internal sealed partial class RtcPeerConnection
+public sealed partial class RtcPeerConnection
 {
     /// <summary>
     /// SRTP replay window: Chromium uses 1024 for video (libsrtp's default is 128, ours 64), so retransmissions
@@ -60,8 +60,13 @@ internal sealed partial class RtcPeerConnection
     /// <summary>Hook (connect): starts RTCP once SRTP is keyed.</summary>
     private void StartRtcp()
     {
-        var session = new RtcpSession(Ssrc, _streamId, _options.Rtcp, SendRtcpCompound, Retransmit);
+        var session = new RtcpSession(Ssrc, _streamId, _options.EffectiveRtcp(), SendRtcpCompound, Retransmit)
+        {
+            NackReceived = OnExternalNack,
+            Ticked = CheckMediaTimeout,
+        };
         session.KeyFrameRequested += (_, request) => KeyFrameRequested?.Invoke(this, request);
+        session.ByeReceived += OnBye;
         session.AddPayloadType(VideoPayloadType, 90_000, feedback: true);
         if (AudioPayloadType >= 0)
         {
@@ -102,8 +107,8 @@ internal sealed partial class RtcPeerConnection
         await SendPooledAsync(buffer, length).ConfigureAwait(false);
     }
 
-    /// <summary>Hook (receive pump): an SRTCP datagram. Undecryptable ones are counted, malformed RTCP is counted by the session.</summary>
-    private void ReceiveRtcp(ReadOnlySpan<byte> srtcp)
+    /// <summary>Hook (receive pump): an SRTCP datagram, unprotected in place. Undecryptable ones are counted, malformed RTCP is counted by the session.</summary>
+    private void ReceiveRtcp(Span<byte> srtcp)
     {
         SrtpContext? inbound = Volatile.Read(ref _inbound);
         RtcpSession? session = Volatile.Read(ref _rtcp);
@@ -112,21 +117,15 @@ internal sealed partial class RtcPeerConnection
             return;
         }
 
-        byte[] rtcp = ArrayPool<byte>.Shared.Rent(srtcp.Length);
-        try
+        if (inbound.TryUnprotectRtcp(srtcp, srtcp, out int length))
         {
-            if (inbound.TryUnprotectRtcp(srtcp, rtcp, out int length))
-            {
-                session.OnRtcp(rtcp.AsSpan(0, length));
-            }
-            else
-            {
-                Interlocked.Increment(ref _undecryptable);
-            }
+            NoteRtcpReceived();
+            session.OnRtcp(srtcp[..length]);
         }
-        finally
+        else
         {
-            ArrayPool<byte>.Shared.Return(rtcp);
+            Interlocked.Increment(ref _undecryptable);
+            Log.UndecryptableRtcp(_logger, _streamId);
         }
     }
 

@@ -7,10 +7,10 @@ namespace Casto.WebRtc.PeerConnection;
 /// <param name="Kind">"video" or "audio" (by negotiated payload type), or "unknown".</param>
 /// <param name="Ssrc">The sender's SSRC.</param>
 /// <param name="PayloadType">The payload type of its first packet.</param>
-internal sealed record RtcRemoteTrack(string Kind, uint Ssrc, int PayloadType);
+public sealed record RtcRemoteTrack(string Kind, uint Ssrc, int PayloadType);
 
 /// <summary>Remote tracks appear (like W3C ontrack) when the first packet of a new SSRC arrives.</summary>
-internal sealed partial class RtcPeerConnection
+public sealed partial class RtcPeerConnection
 {
     /// <summary>Remote SSRCs remembered as tracks at most; packets of further SSRCs still flow, without an event.</summary>
     private const int MaxRemoteTracks = 16;

@@ -1,6 +1,6 @@
 // Spec: https://www.rfc-editor.org/rfc/rfc8829#section-5.10 (applying descriptions starts ICE/DTLS),
 //       https://www.rfc-editor.org/rfc/rfc8842#section-5 (a=setup → DTLS role), https://www.rfc-editor.org/rfc/rfc9443#section-3 (demux)
-using System.Runtime.CompilerServices;
+using System.Buffers;
 using Casto.WebRtc.Demux;
 using Casto.WebRtc.Dtls;
 using Casto.WebRtc.Ice;
@@ -10,7 +10,7 @@ using Casto.WebRtc.Srtp;
 namespace Casto.WebRtc.PeerConnection;
 
 /// <summary>Connecting (ICE, then DTLS-SRTP over the ICE datagrams), the receive pump, sending and closing.</summary>
-internal sealed partial class RtcPeerConnection
+public sealed partial class RtcPeerConnection
 {
     private const byte DtlsAlertContentType = 21;
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -29,38 +29,51 @@ internal sealed partial class RtcPeerConnection
     /// <summary>Received SRTP packets that failed authentication/replay checks.</summary>
     public long UndecryptablePackets => Interlocked.Read(ref _undecryptable);
 
-    /// <summary>Protects <paramref name="rtpPacket"/> with SRTP and sends it on the selected ICE pair.</summary>
+    /// <summary>
+    /// Protects <paramref name="rtpPacket"/> with SRTP and sends it on the selected ICE pair. Throws
+    /// <see cref="PeerConnectionException"/> when not connected or the packet cannot be protected; see
+    /// <see cref="TrySendRtp(ReadOnlySpan{byte})"/> for the non-throwing path.
+    /// </summary>
     public ValueTask SendRtpAsync(ReadOnlyMemory<byte> rtpPacket, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         SrtpContext outbound = Volatile.Read(ref _outbound)
             ?? throw (ConnectionState == RtcPeerConnectionState.Closed
                 ? new PeerConnectionException(PeerConnectionError.Closed, "The peer connection is closed.")
                 : State("Not connected yet."));
-        if (ConnectionState != RtcPeerConnectionState.Connected)
+        if (ConnectionState is not (RtcPeerConnectionState.Connected or RtcPeerConnectionState.Disconnected))
         {
             throw new PeerConnectionException(PeerConnectionError.Closed, $"The peer connection is {ConnectionState}.");
         }
 
-        byte[] buffer = new byte[rtpPacket.Length + outbound.RtpOverhead];
-        int length;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(rtpPacket.Length + outbound.RtpOverhead);
         try
         {
+            int length;
             lock (_sendLock)
             {
                 length = outbound.Protect(rtpPacket.Span, buffer);
             }
 
             OnRtpSent(rtpPacket.Span);
+            if (!_ice!.TrySend(buffer.AsSpan(0, length)))
+            {
+                throw new PeerConnectionException(PeerConnectionError.Closed, "Sending failed: no ICE pair, or ICE is closed.");
+            }
         }
         catch (SrtpException ex)
         {
             throw new PeerConnectionException(PeerConnectionError.InvalidState, "Cannot protect the RTP packet: " + ex.Message, ex);
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
 
-        return SendAsync(buffer.AsMemory(0, length), cancellationToken);
+        return default;
     }
 
-    /// <summary>Closes: DTLS close_notify to the peer, ICE sockets released, the RTP channel completed.</summary>
+    /// <summary>Closes: RTCP BYE and DTLS close_notify to the peer, ICE sockets released, the receive queue completed. Idempotent.</summary>
     public Task CloseAsync()
     {
         lock (_gate)
@@ -108,11 +121,12 @@ internal sealed partial class RtcPeerConnection
             await _pump.ConfigureAwait(false);
         }
 
-        _received.Writer.TryComplete();
+        _received?.Writer.TryComplete();
         _connected.TrySetException(new PeerConnectionException(PeerConnectionError.Closed, "The peer connection was closed."));
         _stop.Dispose();
     }
 
+    /// <summary>Same as <see cref="CloseAsync"/>.</summary>
     public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
 
     private void StartIfReady()
@@ -150,6 +164,7 @@ internal sealed partial class RtcPeerConnection
                 SrtpOptions = new SrtpOptions { ReplayWindowSize = SrtpReplayWindow },
             };
             var dtls = await DtlsSrtpTransport.HandshakeAsync(dtlsOptions, dtlsQueue, cancellationToken).ConfigureAwait(false);
+            Log.DtlsConnected(_logger, _streamId, dtlsOptions.Role);
             _dtls = dtls;
             ReleaseEarly(dtls.Inbound);
             Volatile.Write(ref _outbound, dtls.Outbound);
@@ -161,6 +176,7 @@ internal sealed partial class RtcPeerConnection
         }
         catch (Exception ex) when (ex is OperationCanceledException or TimeoutException or IceException or DtlsException or IOException)
         {
+            Log.ConnectFailed(_logger, _streamId, ex.Message);
             if (SetState(RtcPeerConnectionState.Failed))
             {
                 _connected.TrySetException(new PeerConnectionException(PeerConnectionError.ConnectFailed, "Connecting failed: " + ex.Message, ex));
@@ -176,9 +192,14 @@ internal sealed partial class RtcPeerConnection
             // its ClientHello then too); the agent keeps a pair on the valid list while nomination re-checks it.
             case IceConnectionState.Connected or IceConnectionState.Completed:
                 _iceConnected.TrySetResult();
+                OnIceRecovered();
+                break;
+            case IceConnectionState.Disconnected:
+                OnIceDisconnected();
                 break;
             case IceConnectionState.Failed:
                 _iceConnected.TrySetException(new IceException(IceError.Closed, "ICE failed."));
+                Log.IceFailed(_logger, _streamId);
                 if (SetState(RtcPeerConnectionState.Failed))
                 {
                     _connected.TrySetException(new PeerConnectionException(PeerConnectionError.ConnectFailed, "ICE failed."));

@@ -5,19 +5,24 @@ using System.Threading.Channels;
 using Casto.WebRtc.Dtls;
 using Casto.WebRtc.Ice;
 using Casto.WebRtc.Sdp;
+using Microsoft.Extensions.Logging;
 
 namespace Casto.WebRtc.PeerConnection;
 
 /// <summary>
-/// A minimal RTCPeerConnection for one bundled VP8 video m-line, non-trickle: create/set the offer and answer, then
-/// ICE (offerer controlling), DTLS (role from a=setup) and SRTP run by themselves. Send RTP with
-/// <see cref="SendRtpAsync"/>; read unprotected RTP with <see cref="ReadRtpAsync"/> / <see cref="ReadAllRtpAsync"/>.
+/// An RTCPeerConnection for one bundled video m-line (VP8) and optionally Opus audio: create/set the offer and
+/// answer (with all candidates, or trickled through <see cref="AddIceCandidate"/>), then ICE (offerer controlling),
+/// DTLS (role from a=setup) and SRTP run by themselves. Send RTP with <see cref="TrySendRtp(ReadOnlySpan{byte})"/>
+/// (synchronous, no allocation) or <see cref="SendRtpAsync"/>; receive unprotected RTP without a copy through
+/// <see cref="RtpReceived"/>, or copied through <see cref="ReadRtpAsync"/>. RTCP (SR/RR, NACK both ways, PLI/FIR)
+/// runs by itself; <see cref="GetStats"/> reads its counters. Thread-safe.
 /// </summary>
-internal sealed partial class RtcPeerConnection : IAsyncDisposable
+public sealed partial class RtcPeerConnection : IAsyncDisposable
 {
     private readonly RtcPeerConnectionOptions _options;
+    private readonly ILogger _logger;
     private readonly DtlsCertificate _certificate;
-    private readonly Channel<ReadOnlyMemory<byte>> _received;
+    private readonly Channel<ReadOnlyMemory<byte>>? _received;
     private readonly object _gate = new();
     private readonly string _streamId;
     private readonly ulong _sessionId;
@@ -28,25 +33,30 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
     private RtcRemoteParameters? _remote;
     private RtcPeerConnectionState _state;
 
+    /// <summary>Creates a connection; nothing is bound or sent until a description is created or applied.</summary>
+    /// <exception cref="ArgumentException">An option is out of range (see <see cref="RtcPeerConnectionOptions.Validate"/>).</exception>
     public RtcPeerConnection(RtcPeerConnectionOptions? options = null)
     {
         _options = options ?? new RtcPeerConnectionOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.ReceiveQueueCapacity, 1);
+        _options.Validate();
+        _logger = _options.LoggerFactory.CreateLogger("Casto.WebRtc.PeerConnection");
         _certificate = DtlsCertificate.Generate();
         Ssrc = _options.Ssrc != 0 ? _options.Ssrc : (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
         AudioSsrc = Ssrc == int.MaxValue ? 1u : Ssrc + 1;
         _streamId = "casto-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
         _sessionId = (ulong)RandomNumberGenerator.GetInt32(1, int.MaxValue);
-        _received = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(_options.ReceiveQueueCapacity)
+        if (_options.ReceiveQueueCapacity > 0)
         {
-            FullMode = BoundedChannelFullMode.DropOldest,
-            SingleWriter = true,
-        });
+            _received = Channel.CreateBounded<ReadOnlyMemory<byte>>(
+                new BoundedChannelOptions(_options.ReceiveQueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = true },
+                _ => Interlocked.Increment(ref _receiveQueueDropped));
+        }
     }
 
     /// <summary>Raised on every <see cref="ConnectionState"/> change, on the thread that made it.</summary>
     public event EventHandler<RtcPeerConnectionState>? ConnectionStateChanged;
 
+    /// <summary>W3C connectionState.</summary>
     public RtcPeerConnectionState ConnectionState
     {
         get
@@ -73,12 +83,14 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
     /// <summary>What the peer's description says about its side of the video section (sendrecv, recvonly, …).</summary>
     public SdpDirection? RemoteDirection => _remote?.Direction;
 
+    /// <summary>The local description applied with <see cref="SetLocalDescription"/>, or null.</summary>
     public string? LocalDescription => _localDescription;
 
+    /// <summary>The remote description applied with <see cref="SetRemoteDescription"/>, or null.</summary>
     public string? RemoteDescription => _remoteSdp?.ToString();
 
-    /// <summary>Unprotected RTP packets from the peer; completes on close.</summary>
-    public ChannelReader<ReadOnlyMemory<byte>> RtpPackets => _received.Reader;
+    /// <summary>The receive queue (copies of the unprotected RTP packets); completes on close. Null when <see cref="RtcPeerConnectionOptions.ReceiveQueueCapacity"/> is 0.</summary>
+    public ChannelReader<ReadOnlyMemory<byte>>? RtpPackets => _received?.Reader;
 
     /// <summary>
     /// Creates an offer (actpass). With ICE servers configured, candidates are gathered first (server-reflexive,
@@ -229,6 +241,9 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
         ConnectTimeout = _options.ConnectTimeout,
         IceServers = _options.IceServers,
         TransportPolicy = _options.IceTransportPolicy,
+        ConsentDisconnectedTimeout = _options.ConsentDisconnectedTimeout,
+        ConsentTimeout = _options.ConsentTimeout,
+        TimeProvider = _options.TimeProvider,
     };
 
     private void ThrowIfClosed()
@@ -241,12 +256,12 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
 
     private static PeerConnectionException State(string message) => new(PeerConnectionError.InvalidState, message);
 
-    /// <summary>Moves to <paramref name="next"/> unless already closed (closed is final); raises the event on change.</summary>
-    private bool SetState(RtcPeerConnectionState next)
+    /// <summary>Moves to <paramref name="next"/> (only from <paramref name="from"/> when given) unless closed (final); raises the event on change.</summary>
+    private bool SetState(RtcPeerConnectionState next, RtcPeerConnectionState? from = null)
     {
         lock (_gate)
         {
-            if (_state == next || _state == RtcPeerConnectionState.Closed)
+            if (_state == next || _state == RtcPeerConnectionState.Closed || (from is { } expected && _state != expected))
             {
                 return false;
             }
@@ -254,6 +269,7 @@ internal sealed partial class RtcPeerConnection : IAsyncDisposable
             _state = next;
         }
 
+        Log.StateChanged(_logger, _streamId, next);
         ConnectionStateChanged?.Invoke(this, next);
         return true;
     }

@@ -11,8 +11,8 @@ namespace Casto.WebRtc.Rtcp;
 /// <summary>Hands one compound RTCP packet (unprotected) to the transport.</summary>
 internal delegate void RtcpSink(ReadOnlySpan<byte> compound);
 
-/// <summary>The peer asked for a key frame: PLI or FIR for <paramref name="MediaSsrc"/>.</summary>
-internal readonly record struct KeyFrameRequest(uint MediaSsrc, bool IsFullIntraRequest);
+/// <summary>Generic NACKs the session does not answer itself (no send history): the sequence numbers lost on one SSRC.</summary>
+internal delegate void RtcpNackHandler(uint mediaSsrc, ReadOnlySpan<ushort> lost);
 
 /// <summary>
 /// The RTCP side of one RTP session (one bundled transport): records sent RTP for retransmission and SRs, tracks
@@ -32,7 +32,7 @@ internal sealed partial class RtcpSession : IDisposable
     private readonly byte[] _cname;
     private readonly RtcpSink _sink;
     private readonly RtpPacketHandler _resend;
-    private readonly NackResponder _responder;
+    private readonly NackResponder? _responder;
     private readonly Dictionary<uint, RtpSendStream> _local = [];
     private readonly Dictionary<uint, RtpReceiveStream> _remote = [];
     private readonly byte[] _buffer = new byte[MaxCompoundSize];
@@ -66,7 +66,7 @@ internal sealed partial class RtcpSession : IDisposable
         _resend = resend ?? throw new ArgumentNullException(nameof(resend));
         _time = _options.TimeProvider;
         Ssrc = ssrc;
-        _responder = new NackResponder(
+        _responder = _options.SendHistorySize == 0 ? null : new NackResponder(
             new NackResponderOptions
             {
                 HistorySize = _options.SendHistorySize,
@@ -79,6 +79,18 @@ internal sealed partial class RtcpSession : IDisposable
 
     /// <summary>Raised (outside the lock, on the receiving thread) for each PLI or FIR received.</summary>
     public event EventHandler<KeyFrameRequest>? KeyFrameRequested;
+
+    /// <summary>
+    /// Without a send history (<see cref="RtcpSessionOptions.SendHistorySize"/> 0): raised outside the lock, on the
+    /// receiving thread, with the sequence numbers a received generic NACK asks for, so the caller answers it.
+    /// </summary>
+    public RtcpNackHandler? NackReceived { get; set; }
+
+    /// <summary>Raised (outside the lock) for each BYE received, with its first SSRC.</summary>
+    public event EventHandler<uint>? ByeReceived;
+
+    /// <summary>Called on every feedback tick (after due NACKs are sent): a clock for the owner's own checks.</summary>
+    public Action? Ticked { get; set; }
 
     /// <summary>Our SSRC: sender of RR, NACK, PLI, SDES.</summary>
     public uint Ssrc { get; }
@@ -142,7 +154,7 @@ internal sealed partial class RtcpSession : IDisposable
             }
 
             stream.OnSent(header.Timestamp, payload.Length, packet.Length, _time.GetTimestamp());
-            _responder.OnSent(packet);
+            _responder?.OnSent(packet);
         }
     }
 
@@ -227,8 +239,8 @@ internal sealed partial class RtcpSession : IDisposable
                 PacketsLost = lost,
                 Jitter = jitter,
                 NackGivenUp = givenUp,
-                RetransmittedPackets = _responder.Retransmitted,
-                RetransmissionsMissed = _responder.Missed,
+                RetransmittedPackets = _responder?.Retransmitted ?? 0,
+                RetransmissionsMissed = (_responder?.Missed ?? 0) + _externalNackOverflow,
                 RemoteFractionLost = reported?.FractionLost / 256.0 ?? 0,
                 RemotePacketsLost = reported?.CumulativeLost ?? 0,
                 RemoteJitter = reported is null ? 0 : reported.Jitter / (double)reported.ClockRate,
@@ -251,6 +263,7 @@ internal sealed partial class RtcpSession : IDisposable
             else
             {
                 SendFeedback();
+                Ticked?.Invoke();
             }
         }
         catch (RtcpException)
@@ -271,7 +284,7 @@ internal sealed partial class RtcpSession : IDisposable
             _disposed = true;
             _reportTimer?.Dispose();
             _feedbackTimer?.Dispose();
-            _responder.Dispose();
+            _responder?.Dispose();
         }
     }
 }

@@ -11,7 +11,7 @@ internal sealed class RtcpSessionOptions
     /// <summary>How often due NACKs are collected and sent (RFC 4585 early feedback, simplified to a tick). Default 20 ms.</summary>
     public TimeSpan FeedbackInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>Sent packets kept per local SSRC for retransmission (power of two, 16–32768). Default 1024.</summary>
+    /// <summary>Sent packets kept per local SSRC for retransmission (power of two, 16–32768; 0 keeps none and hands NACKs to <see cref="RtcpSession.NackReceived"/>). Default 1024.</summary>
     public int SendHistorySize { get; set; } = 1024;
 
     /// <summary>Largest RTP packet kept in the send history. Default 1500.</summary>
@@ -41,9 +41,9 @@ internal sealed class RtcpSessionOptions
         ArgumentNullException.ThrowIfNull(TimeProvider);
         ArgumentOutOfRangeException.ThrowIfLessThan(ReportInterval, TimeSpan.FromMilliseconds(10));
         ArgumentOutOfRangeException.ThrowIfLessThan(FeedbackInterval, TimeSpan.FromMilliseconds(1));
-        if (SendHistorySize is < 16 or > 32768 || (SendHistorySize & (SendHistorySize - 1)) != 0)
+        if (SendHistorySize != 0 && (SendHistorySize is < 16 or > 32768 || (SendHistorySize & (SendHistorySize - 1)) != 0))
         {
-            throw new ArgumentOutOfRangeException(nameof(SendHistorySize), SendHistorySize, "Must be a power of two between 16 and 32768.");
+            throw new ArgumentOutOfRangeException(nameof(SendHistorySize), SendHistorySize, "Must be 0 (no history) or a power of two between 16 and 32768.");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPacketSize, 12);

@@ -5,14 +5,18 @@ namespace Casto.WebRtc.Rtcp;
 /// getStats-lite for one peer connection, summed over its SSRCs. Sent/received counts are RTP packets
 /// (retransmissions included); <see cref="PacketsLost"/> is RFC 3550 cumulative loss, so recovered packets are not lost.
 /// </summary>
-internal readonly record struct RtcpStats
+public readonly record struct RtcpStats
 {
+    /// <summary>RTP packets sent (retransmissions included).</summary>
     public long PacketsSent { get; init; }
 
+    /// <summary>RTP bytes sent, headers included.</summary>
     public long BytesSent { get; init; }
 
+    /// <summary>RTP packets received (retransmissions included).</summary>
     public long PacketsReceived { get; init; }
 
+    /// <summary>RTP bytes received, headers included.</summary>
     public long BytesReceived { get; init; }
 
     /// <summary>Expected minus received over the remote streams (RFC 3550 A.3).</summary>
@@ -24,6 +28,7 @@ internal readonly record struct RtcpStats
     /// <summary>Generic NACK packets we sent / sequence numbers they asked for.</summary>
     public long NacksSent { get; init; }
 
+    /// <summary>Sequence numbers our NACKs asked for.</summary>
     public long NackedPacketsRequested { get; init; }
 
     /// <summary>Generic NACK packets we received.</summary>
@@ -38,28 +43,37 @@ internal readonly record struct RtcpStats
     /// <summary>Missing packets the NACK generator gave up on.</summary>
     public long NackGivenUp { get; init; }
 
+    /// <summary>Picture loss indications we sent.</summary>
     public long PlisSent { get; init; }
 
+    /// <summary>Picture loss indications we received.</summary>
     public long PlisReceived { get; init; }
 
+    /// <summary>Full intra requests we received.</summary>
     public long FirsReceived { get; init; }
 
+    /// <summary>Sender reports sent.</summary>
     public long SenderReportsSent { get; init; }
 
+    /// <summary>Receiver reports sent.</summary>
     public long ReceiverReportsSent { get; init; }
 
+    /// <summary>Valid RTCP compounds received.</summary>
     public long RtcpPacketsReceived { get; init; }
 
     /// <summary>Received RTCP compounds dropped as malformed (or from an untracked source limit).</summary>
     public long RtcpDropped { get; init; }
 
+    /// <summary>RTCP BYE packets received.</summary>
     public long ByesReceived { get; init; }
 
     /// <summary>From the peer's latest report block about our stream: fraction lost (0–1), cumulative lost, jitter (seconds).</summary>
     public double RemoteFractionLost { get; init; }
 
+    /// <summary>Cumulative packets lost, from the peer's latest report block about our stream.</summary>
     public long RemotePacketsLost { get; init; }
 
+    /// <summary>Interarrival jitter in seconds, from the peer's latest report block about our stream.</summary>
     public double RemoteJitter { get; init; }
 
     /// <summary>Round-trip time from the latest report block's LSR/DLSR (RFC 3550 §6.4.1); null before one arrived.</summary>
