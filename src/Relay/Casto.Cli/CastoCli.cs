@@ -23,6 +23,8 @@ internal static class CastoCli
         root.Add(WebRtcEchoCommand.Create(stdout, stderr));
         root.Add(SignalCommand.Create(stdout, stderr));
         root.Add(DiscoverCommand.Create(stdout, stderr));
+        root.Add(ServeCommand.Create(stdout, stderr));
+        root.Add(BroadcastCommand.Create(stdout, stderr));
         return root;
     }
 

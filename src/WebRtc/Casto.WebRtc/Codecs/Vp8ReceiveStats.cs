@@ -8,7 +8,7 @@ namespace Casto.WebRtc.Codecs;
 /// Whole VP8 frames and what a receiver checks about them: count, keyframes, whether the first was a keyframe, whether
 /// RTP timestamps ever went backwards, and when the first frame arrived. Fed by one thread; counts readable from any.
 /// </summary>
-internal sealed class Vp8ReceiveStats : IDisposable
+public sealed class Vp8ReceiveStats : IDisposable
 {
     private readonly Vp8FrameAssembler _assembler = new();
     private readonly TimeProvider _time;

@@ -12,7 +12,7 @@ namespace Casto.WebRtc.PeerConnection;
 /// <see cref="PacedMediaSource"/>, packetized per RFC 7741 with a 15-bit picture ID, random initial sequence number
 /// and timestamp (RFC 3550 §5.1), the negotiated payload type and the connection's SSRC. Buffers are reused.
 /// </summary>
-internal static class RtcClipSender
+public static class RtcClipSender
 {
     /// <summary>Largest RTP payload we produce; leaves room for SRTP and IP/UDP under a 1,280-byte path MTU.</summary>
     public const int MaxPayloadSize = 1100;

@@ -25,7 +25,7 @@ namespace Casto.WebRtc.Rtp;
 /// The CSRC list and extension data are slices of the parsed packet (no copies). For writing, fill the
 /// properties and call <see cref="Write"/>; <see cref="Csrcs"/> then holds 4 big-endian bytes per CSRC.
 /// </summary>
-internal readonly ref struct RtpHeader
+public readonly ref struct RtpHeader
 {
     /// <summary>Size of the fixed header.</summary>
     public const int FixedSize = 12;

@@ -7,7 +7,7 @@ namespace Casto.WebRtc.Rtp;
 /// Reads and writes whole RTP packets (header, payload, padding) without allocating.
 /// See <see cref="RtpHeader"/> for the wire layout.
 /// </summary>
-internal static class RtpPacket
+public static class RtpPacket
 {
     /// <summary>
     /// Parses <paramref name="packet"/>. Returns false for anything that is not a well-formed RTP packet:

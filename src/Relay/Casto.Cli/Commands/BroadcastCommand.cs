@@ -1,0 +1,139 @@
+using System.CommandLine;
+using System.Net.Http.Headers;
+using System.Text;
+using Casto.WebRtc.Media;
+using Casto.WebRtc.PeerConnection;
+using Casto.WebRtc.Sdp;
+
+namespace Casto.Cli.Commands;
+
+/// <summary>
+/// <c>casto broadcast STREAM --whip URL [--file F] [--token T] [--seconds S]</c>: publishes the built-in VP8 clip (or an
+/// IVF file), looped, to a WHIP endpoint. A URL whose last segment is <c>whip</c> gets <c>/STREAM</c> appended; any other
+/// is used as given. Prints <c>{"stream":…,"resource":…}</c> once connected, then
+/// <c>{"packetsSent":…,"bitrateKbps":…,"nacks":…,"plis":…}</c> every second; DELETEs the resource on exit.
+/// </summary>
+internal static class BroadcastCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var stream = new Argument<string>("STREAM") { Description = "The stream name." };
+        var whip = new Option<string>("--whip") { Description = "The WHIP endpoint, e.g. http://127.0.0.1:8080/whip.", HelpName = "URL", Required = true };
+        var file = new Option<string?>("--file") { Description = "A VP8 IVF file to play instead of the built-in clip.", HelpName = "FILE" };
+        var token = new Option<string?>("--token") { Description = "Bearer token for the WHIP endpoint.", HelpName = "TOKEN" };
+        var seconds = new Option<double>("--seconds") { Description = "Stop after this long (0: until interrupted).", DefaultValueFactory = _ => 0 };
+        var command = new Command("broadcast", "Publish the built-in clip (or an IVF file) to a WHIP endpoint.") { stream, whip, file, token, seconds };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            try
+            {
+                var name = result.GetValue(stream)!;
+                var endpoint = Endpoint(new Uri(result.GetValue(whip)!), name);
+                var clip = await LoadAsync(result.GetValue(file), cancellationToken).ConfigureAwait(false);
+                using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                if (result.GetValue(seconds) > 0)
+                {
+                    limit.CancelAfter(TimeSpan.FromSeconds(result.GetValue(seconds)));
+                }
+
+                return await PublishAsync(name, endpoint, clip, result.GetValue(token), stdout, stderr, limit.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is FormatException or IOException or UriFormatException or HttpRequestException or MediaException)
+            {
+                await stderr.WriteLineAsync($"casto broadcast: {ex.Message}").ConfigureAwait(false);
+                return CastoCli.Failed;
+            }
+        });
+        return command;
+    }
+
+    private static Uri Endpoint(Uri whip, string stream) =>
+        whip.AbsolutePath.TrimEnd('/').EndsWith("/whip", StringComparison.Ordinal)
+            ? new Uri(whip.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/" + Uri.EscapeDataString(stream))
+            : whip;
+
+    private static async Task<MediaClip> LoadAsync(string? file, CancellationToken cancellationToken)
+    {
+        if (file is null)
+        {
+            return await MediaSources.LoadDefaultVp8Async(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var input = File.OpenRead(file);
+        return await MediaClip.LoadIvfAsync(input, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> PublishAsync(
+        string name, Uri endpoint, MediaClip clip, string? token, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
+        await using var pc = new RtcPeerConnection(new RtcPeerConnectionOptions { Direction = SdpDirection.SendOnly, Audio = false, ReceiveQueueCapacity = 0 });
+        string offer = await pc.CreateOfferAsync(cancellationToken).ConfigureAwait(false);
+        pc.SetLocalDescription(RtcSdpType.Offer, offer);
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(offer, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/sdp");
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != System.Net.HttpStatusCode.Created || response.Headers.Location is null)
+        {
+            await stderr.WriteLineAsync($"casto broadcast: {endpoint} answered {(int)response.StatusCode}: {body.Trim()}").ConfigureAwait(false);
+            return CastoCli.Failed;
+        }
+
+        var resource = new Uri(endpoint, response.Headers.Location);
+        try
+        {
+            pc.SetRemoteDescription(RtcSdpType.Answer, body);
+            await pc.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
+            await CliRun.WriteJsonLineAsync(stdout, new { stream = name, resource = resource.ToString() }, cancellationToken).ConfigureAwait(false);
+            var sending = RtcClipSender.SendAsync(pc, clip, loop: true, cancellationToken: cancellationToken);
+            await ReportAsync(pc, sending, stdout, cancellationToken).ConfigureAwait(false);
+            return pc.ConnectionState == RtcPeerConnectionState.Failed ? CastoCli.Failed : CastoCli.Ok;
+        }
+        catch (OperationCanceledException)
+        {
+            return CastoCli.Ok;
+        }
+        finally
+        {
+            using var delete = new HttpRequestMessage(HttpMethod.Delete, resource);
+            if (token is not null)
+            {
+                delete.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            try
+            {
+                using var _ = await http.SendAsync(delete, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (HttpRequestException)
+            {
+                // The server is gone: nothing to end.
+            }
+        }
+    }
+
+    private static async Task ReportAsync(RtcPeerConnection pc, Task<long> sending, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        long lastBytes = 0;
+        while (!sending.IsCompleted && await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var stats = pc.GetStats();
+            await CliRun.WriteJsonLineAsync(stdout, new
+            {
+                packetsSent = stats.PacketsSent,
+                bitrateKbps = (stats.BytesSent - lastBytes) * 8 / 1000,
+                nacks = stats.NacksReceived,
+                plis = stats.PlisReceived,
+                state = pc.ConnectionState.ToString().ToLowerInvariant(),
+            }, cancellationToken).ConfigureAwait(false);
+            lastBytes = stats.BytesSent;
+        }
+    }
+}

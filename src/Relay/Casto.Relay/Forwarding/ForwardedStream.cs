@@ -1,0 +1,152 @@
+// Spec: https://www.rfc-editor.org/rfc/rfc7667#section-3.7 (selective forwarding middlebox), https://www.rfc-editor.org/rfc/rfc8834#section-5.1
+using Casto.WebRtc.Codecs;
+using Casto.WebRtc.PeerConnection;
+using Microsoft.Extensions.Logging;
+
+namespace Casto.Relay.Forwarding;
+
+/// <summary>
+/// One live stream on a relay node: a source connection (a WHIP publisher, or the node's parent in a relay tree)
+/// whose video and audio are forwarded, without transcoding or depacketizing, to any number of child connections
+/// (bounded by <see cref="ForwardingOptions.MaxSubscribers"/>). Packets are decrypted once, as they arrive from the
+/// source, and protected once per child. The source may be replaced while children stay connected: their sequence
+/// numbers and timestamps continue. Children are added once connected, and removed when they close or fail.
+/// </summary>
+public sealed partial class ForwardedStream : IDisposable
+{
+    private readonly ForwardingOptions _options;
+    private readonly ILogger _logger;
+    private readonly ForwardingTrack _video;
+    private readonly ForwardingTrack _audio;
+    private readonly Lock _gate = new();
+    private RtcPeerConnection? _source;
+
+    /// <summary>Creates a stream named <paramref name="name"/> with no source and no children.</summary>
+    public ForwardedStream(string name, ForwardingOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        _options = options ?? new ForwardingOptions();
+        _options.Validate();
+        Name = name;
+        _logger = _options.LoggerFactory.CreateLogger("Casto.Relay.Forwarding");
+        _video = new ForwardingTrack(RtcCodec.Vp8, 90_000, _options, () => RequestSourceKeyFrame(_video!));
+        _audio = new ForwardingTrack(RtcCodec.Opus, 48_000, _options, static () => { });
+    }
+
+    /// <summary>The stream's name (the WHIP/WHEP path segment).</summary>
+    public string Name { get; }
+
+    /// <summary>The current source, or null.</summary>
+    public RtcPeerConnection? Source
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _source;
+            }
+        }
+    }
+
+    /// <summary>Children now.</summary>
+    public int SubscriberCount => _video.SubscriberCount;
+
+    /// <summary>
+    /// Forwards <paramref name="source"/> from now on (its packets are taken from <see cref="RtcPeerConnection.RtpReceived"/>).
+    /// A previous source is detached (not closed); children continue on the new one from its next key frame.
+    /// </summary>
+    public void SetSource(RtcPeerConnection source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        RtcPeerConnection? previous;
+        lock (_gate)
+        {
+            previous = _source;
+            if (previous == source)
+            {
+                return;
+            }
+
+            _source = source;
+        }
+
+        if (previous is not null)
+        {
+            previous.RtpReceived -= OnSourcePacket;
+            _video.OnSourceChanged();
+            _audio.OnSourceChanged();
+        }
+
+        source.RtpReceived += OnSourcePacket;
+        Log.SourceSet(_logger, Name, previous is not null);
+    }
+
+    /// <summary>Detaches <paramref name="source"/> if it is the current one (children stay, waiting for a new source).</summary>
+    public bool RemoveSource(RtcPeerConnection source)
+    {
+        lock (_gate)
+        {
+            if (_source != source)
+            {
+                return false;
+            }
+
+            _source = null;
+        }
+
+        source.RtpReceived -= OnSourcePacket;
+        _video.OnSourceChanged();
+        _audio.OnSourceChanged();
+        Log.SourceRemoved(_logger, Name);
+        return true;
+    }
+
+    /// <summary>Routes a source packet to its track by the negotiated payload type.</summary>
+    private void OnSourcePacket(RtcPeerConnection source, ReadOnlySpan<byte> packet)
+    {
+        int payloadType = packet[1] & 0x7F;
+        if (payloadType == source.VideoPayloadType)
+        {
+            _video.OnPacket(packet);
+        }
+        else if (payloadType == source.AudioPayloadType)
+        {
+            _audio.OnPacket(packet);
+        }
+    }
+
+    private void RequestSourceKeyFrame(ForwardingTrack track)
+    {
+        RtcPeerConnection? source = Source;
+        uint ssrc = track.SourceSsrc;
+        if (source is not null && ssrc != 0)
+        {
+            _ = RequestAsync(source, ssrc);
+        }
+
+        static async Task RequestAsync(RtcPeerConnection source, uint ssrc)
+        {
+            try
+            {
+                await source.RequestKeyFrameAsync(ssrc).ConfigureAwait(false);
+            }
+            catch (PeerConnectionException)
+            {
+                // Not connected (yet or any more): the next join or PLI asks again.
+            }
+        }
+    }
+
+    /// <summary>Stops forwarding: the source is detached, children dropped (not closed), histories returned to the pool.</summary>
+    public void Dispose()
+    {
+        RtcPeerConnection? source = Source;
+        if (source is not null)
+        {
+            RemoveSource(source);
+        }
+
+        _video.Dispose();
+        _audio.Dispose();
+    }
+}

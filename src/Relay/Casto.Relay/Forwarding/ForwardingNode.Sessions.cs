@@ -1,0 +1,173 @@
+// Spec: https://www.rfc-editor.org/rfc/rfc9725#section-4.2 (session setup), §4.4 (session termination)
+using Casto.WebRtc.PeerConnection;
+
+namespace Casto.Relay.Forwarding;
+
+/// <summary>Session life: answer the offer, wait for the connection, join the stream, end (idempotent).</summary>
+public sealed partial class ForwardingNode
+{
+    /// <summary>The reservation (pending, and for subscribers the subscriber count) is held by the caller.</summary>
+    private async Task<ForwardingSession> OpenAsync(string stream, string offer, bool isPublisher, CancellationToken cancellationToken)
+    {
+        RtcPeerConnection? pc = null;
+        try
+        {
+            pc = new RtcPeerConnection(ConnectionOptions(isPublisher));
+            pc.SetRemoteDescription(RtcSdpType.Offer, offer);
+            string answer = await pc.CreateAnswerAsync(cancellationToken).ConfigureAwait(false);
+            pc.SetLocalDescription(RtcSdpType.Answer, answer);
+            var session = new ForwardingSession(NewId(), stream, isPublisher, pc, answer);
+            lock (_gate)
+            {
+                ThrowIfClosed();
+                _sessions.Add(session.Id, session);
+                if (isPublisher)
+                {
+                    _publishing.Remove(stream);
+                    if (!_streams.TryGetValue(stream, out ForwardedStream? s))
+                    {
+                        s = new ForwardedStream(stream, _options.Forwarding);
+                        _streams.Add(stream, s);
+                    }
+
+                    s.SetSource(pc);
+                }
+            }
+
+            pc.ConnectionStateChanged += (_, state) =>
+            {
+                if (state is RtcPeerConnectionState.Closed or RtcPeerConnectionState.Failed)
+                {
+                    _ = EndSessionAsync(session);
+                }
+            };
+            _ = Task.Run(() => WatchAsync(session), CancellationToken.None);
+            Log.SessionOpened(_logger, stream, session.Id, isPublisher);
+            return session;
+        }
+        catch (Exception ex) when (ex is PeerConnectionException or ForwardingException or OperationCanceledException or ArgumentException)
+        {
+            lock (_gate)
+            {
+                _pending--;
+                _subscribers -= isPublisher ? 0 : 1;
+                if (isPublisher)
+                {
+                    _publishing.Remove(stream);
+                }
+            }
+
+            if (pc is not null)
+            {
+                await pc.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw ex switch
+            {
+                PeerConnectionException { Error: PeerConnectionError.InvalidSdp } => new ForwardingException(ForwardingError.InvalidSdp, ex.Message, ex),
+                PeerConnectionException => new ForwardingException(ForwardingError.InvalidSdp, "The offer cannot be answered: " + ex.Message, ex),
+                _ => ex,
+            };
+        }
+    }
+
+    /// <summary>Waits for the connection; a subscriber then joins its stream. Not connecting in time ends the session.</summary>
+    private async Task WatchAsync(ForwardingSession session)
+    {
+        bool connected = false;
+        try
+        {
+            await session.Connection.WaitConnectedAsync().WaitAsync(_options.ConnectTimeout).ConfigureAwait(false);
+            connected = true;
+        }
+        catch (Exception ex) when (ex is PeerConnectionException or TimeoutException)
+        {
+        }
+
+        ForwardedStream? stream = null;
+        lock (_gate)
+        {
+            if (session.Pending)
+            {
+                session.Pending = false;
+                _pending--;
+            }
+
+            if (connected && !session.Ended && !session.IsPublisher)
+            {
+                stream = _streams.GetValueOrDefault(session.Stream);
+            }
+        }
+
+        if (!connected || (!session.IsPublisher && (stream is null || !stream.TryAddSubscriber(session.Connection))))
+        {
+            await EndSessionAsync(session).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Ends a session once: leaves its stream (a stream with neither publisher nor subscribers goes) and closes the connection.</summary>
+    private async Task EndSessionAsync(ForwardingSession session)
+    {
+        ForwardedStream? drop = null;
+        lock (_gate)
+        {
+            if (session.Ended)
+            {
+                return;
+            }
+
+            session.Ended = true;
+            _sessions.Remove(session.Id);
+            if (session.Pending)
+            {
+                session.Pending = false;
+                _pending--;
+            }
+
+            _subscribers -= session.IsPublisher ? 0 : 1;
+            if (_streams.TryGetValue(session.Stream, out ForwardedStream? stream))
+            {
+                if (session.IsPublisher)
+                {
+                    stream.RemoveSource(session.Connection);
+                }
+                else
+                {
+                    stream.RemoveSubscriber(session.Connection);
+                }
+
+                if (stream.Source is null && !_sessions.Values.Any(s => s.Stream == session.Stream))
+                {
+                    _streams.Remove(session.Stream);
+                    drop = stream;
+                }
+            }
+        }
+
+        drop?.Dispose();
+        Log.SessionEnded(_logger, session.Stream, session.Id, session.IsPublisher);
+        await session.Connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Ends every session and stream; further calls are refused with Closed.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        ForwardingSession[] sessions;
+        lock (_gate)
+        {
+            _closed = true;
+            sessions = [.. _sessions.Values];
+        }
+
+        await Task.WhenAll(sessions.Select(EndSessionAsync)).ConfigureAwait(false);
+        lock (_gate)
+        {
+            foreach (ForwardedStream s in _streams.Values)
+            {
+                s.Dispose();
+            }
+
+            _streams.Clear();
+        }
+    }
+}

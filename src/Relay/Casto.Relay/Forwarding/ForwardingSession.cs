@@ -1,0 +1,37 @@
+using Casto.WebRtc.PeerConnection;
+
+namespace Casto.Relay.Forwarding;
+
+/// <summary>A publisher or subscriber session of a <see cref="ForwardingNode"/> (a WHIP/WHEP resource).</summary>
+public sealed class ForwardingSession
+{
+    internal ForwardingSession(string id, string stream, bool isPublisher, RtcPeerConnection connection, string answer)
+    {
+        Id = id;
+        Stream = stream;
+        IsPublisher = isPublisher;
+        Connection = connection;
+        Answer = answer;
+    }
+
+    /// <summary>The session's id (the last segment of its resource URL).</summary>
+    public string Id { get; }
+
+    /// <summary>The stream it publishes or watches.</summary>
+    public string Stream { get; }
+
+    /// <summary>True for a publisher (WHIP), false for a subscriber (WHEP).</summary>
+    public bool IsPublisher { get; }
+
+    /// <summary>The SDP answer to the session's offer, with all our candidates.</summary>
+    public string Answer { get; }
+
+    /// <summary>The session's peer connection.</summary>
+    public RtcPeerConnection Connection { get; }
+
+    /// <summary>Set once the session has ended (guarded by the node's lock).</summary>
+    internal bool Ended { get; set; }
+
+    /// <summary>True while counted as a pending handshake (guarded by the node's lock).</summary>
+    internal bool Pending { get; set; } = true;
+}

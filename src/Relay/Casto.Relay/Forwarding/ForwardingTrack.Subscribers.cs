@@ -1,0 +1,137 @@
+// Spec: https://www.rfc-editor.org/rfc/rfc4585#section-6.2.1 (generic NACK), https://www.rfc-editor.org/rfc/rfc4585#section-3.5.4 (feedback rate)
+using Casto.WebRtc.Codecs;
+using Casto.WebRtc.PeerConnection;
+
+namespace Casto.Relay.Forwarding;
+
+/// <summary>Joins and leaves, NACKs answered from the shared history, key frame requests merged upstream, source changes.</summary>
+internal sealed partial class ForwardingTrack
+{
+    private readonly Action _requestKeyFrame;
+    private long _lastKeyFrameRequest;
+
+    /// <summary>Number of children.</summary>
+    public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
+
+    /// <summary>
+    /// Adds a connected child that receives this track as <paramref name="ssrc"/> / <paramref name="payloadType"/>.
+    /// It starts at once on the cached key frame when there is one, else at the next key frame (requested now).
+    /// False when the track is full (<see cref="ForwardingOptions.MaxSubscribers"/>) or the child is already on it.
+    /// </summary>
+    public bool TryAdd(RtcPeerConnection child, uint ssrc, int payloadType)
+    {
+        bool request = false;
+        lock (_gate)
+        {
+            if (_disposed || _subscribers.Length >= _options.MaxSubscribers || _bySubscriber.ContainsKey(child))
+            {
+                return false;
+            }
+
+            var s = new TrackSubscriber(child, new RtpMunger(ssrc, payloadType)) { State = TrackSubscriberState.WaitingForKeyFrame };
+            if (Codec != RtcCodec.Opus && _hasKeyFrame && _history.Contains(_keyFrameStart))
+            {
+                s.State = TrackSubscriberState.CatchingUp;
+                s.Cursor = _keyFrameStart;
+                CatchUp(s, _options.JoinBurst, _time.GetTimestamp());
+            }
+            else
+            {
+                request = Codec != RtcCodec.Opus && _started;
+            }
+
+            _bySubscriber.Add(child, s);
+            Volatile.Write(ref _subscribers, [.. _subscribers, s]);
+        }
+
+        if (request)
+        {
+            RequestKeyFrame(fromChild: false);
+        }
+
+        return true;
+    }
+
+    /// <summary>Removes a child (idempotent).</summary>
+    public void Remove(RtcPeerConnection child)
+    {
+        lock (_gate)
+        {
+            if (_bySubscriber.Remove(child, out TrackSubscriber? s))
+            {
+                Volatile.Write(ref _subscribers, Array.FindAll(_subscribers, x => x != s));
+            }
+        }
+    }
+
+    /// <summary>A child's NACK (child numbering): each packet still in the history is resent with the child's rewrite.</summary>
+    public void OnNack(RtcPeerConnection child, ReadOnlySpan<ushort> sequenceNumbers)
+    {
+        lock (_gate)
+        {
+            if (_disposed || !_bySubscriber.TryGetValue(child, out TrackSubscriber? s))
+            {
+                return;
+            }
+
+            foreach (ushort childSequence in sequenceNumbers)
+            {
+                _nackedPackets++;
+                if (!s.Munger.TryMapNack(childSequence, out ushort upstream) || !_history.TryGet(upstream, out ReadOnlySpan<byte> packet))
+                {
+                    _retransmissionMisses++;
+                }
+                else if (child.TrySendRtp(packet, s.Munger.Rewrite))
+                {
+                    _retransmissions++;
+                }
+                else
+                {
+                    _sendDrops++;
+                }
+            }
+        }
+    }
+
+    /// <summary>A child (or a waiting joiner) wants a key frame: one request upstream per <see cref="ForwardingOptions.KeyFrameRequestInterval"/>.</summary>
+    public void RequestKeyFrame(bool fromChild = true)
+    {
+        if (Codec == RtcCodec.Opus)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _keyFrameRequestsReceived += fromChild ? 1 : 0;
+            long now = _time.GetTimestamp();
+            if (_lastKeyFrameRequest != 0 && _time.GetElapsedTime(_lastKeyFrameRequest, now) < _options.KeyFrameRequestInterval)
+            {
+                return;
+            }
+
+            _lastKeyFrameRequest = now;
+            _keyFrameRequestsSent++;
+        }
+
+        _requestKeyFrame();
+    }
+
+    /// <summary>
+    /// The upstream source changes (a new publisher, or in a tree a new parent): the history is dropped, every child
+    /// waits for the new source's next key frame and is then rebased so its numbering continues.
+    /// </summary>
+    public void OnSourceChanged()
+    {
+        lock (_gate)
+        {
+            _history.Clear();
+            (_started, _hasKeyFrame, _lastKeyFrameRequest) = (false, false, 0);
+            foreach (TrackSubscriber s in _subscribers)
+            {
+                s.Munger.OnSourceChanged();
+                s.State = TrackSubscriberState.WaitingForKeyFrame;
+            }
+        }
+    }
+}
