@@ -1,0 +1,123 @@
+using Casto.WebRtc.Media;
+using Casto.WebRtc.PeerConnection;
+
+namespace Casto.Relay.Tests.Forwarding;
+
+/// <summary>One C# publisher (WHIP) to many C# subscribers (WHEP) through a forwarding node on loopback.</summary>
+public sealed class ForwardingNodeTests
+{
+    [Fact]
+    public async Task EverySubscriberGetsEveryPacketUnderItsOwnSsrc()
+    {
+        await using var relay = await RelayHarness.StartAsync();
+        var publisher = await relay.PublishAsync("live");
+        var subscribers = new List<RelayHarness.Subscriber>();
+        for (int i = 0; i < 20; i++)
+        {
+            subscribers.Add(await relay.SubscribeAsync("live", waitJoined: false));
+        }
+
+        await RelayHarness.WaitUntilAsync(() => relay.Node.GetStream("live")?.SubscriberCount == 20);
+        var clip = await MediaSources.LoadDefaultVp8Async();
+        long sent = await RtcClipSender.SendAsync(publisher, clip, loop: false);
+        Assert.True(sent > 50, $"sent {sent}");
+        await RelayHarness.WaitUntilAsync(() => subscribers.All(s => s.Count == sent), TimeSpan.FromSeconds(10));
+        foreach (var s in subscribers)
+        {
+            Assert.True(s.FirstIsKeyFrame);
+            Assert.Contains($"a=ssrc:{s.Ssrc} ", s.Connection.RemoteDescription, StringComparison.Ordinal); // rewritten to the SSRC the answer announced
+        }
+
+        var stats = relay.Node.GetStats().Single();
+        Assert.Equal(sent, stats.Video.PacketsIn);
+        Assert.Equal(sent * 20, stats.Video.PacketsOut);
+        Assert.Equal(0, stats.Video.SendDrops);
+    }
+
+    [Fact]
+    public async Task LateJoinerStartsOnTheCachedKeyFrameAtOnce()
+    {
+        await using var relay = await RelayHarness.StartAsync();
+        var publisher = await relay.PublishAsync("live");
+        var clip = await MediaSources.LoadDefaultVp8Async();
+        using var stop = new CancellationTokenSource();
+        var sending = RtcClipSender.SendAsync(publisher, clip, loop: true, cancellationToken: stop.Token);
+        await RelayHarness.WaitUntilAsync(() => relay.Node.GetStats().Single().Video.KeyFrames >= 1);
+        await Task.Delay(400); // mid-GOP: the next key frame is ~0.6 s away (one every 30 frames)
+
+        long before = Environment.TickCount64;
+        var late = await relay.SubscribeAsync("live");
+        await RelayHarness.WaitUntilAsync(() => late.Count > 0);
+        stop.Cancel();
+        await sending;
+
+        Assert.True(late.FirstIsKeyFrame);
+        var stats = relay.Node.GetStats().Single();
+        Assert.Equal(0, stats.Video.KeyFrameRequestsSent); // served from the cache, not by asking the publisher
+        Assert.True(late.FirstPacketAt - before < 5000);
+    }
+
+    [Fact]
+    public async Task KeyFrameRequestsFromManyChildrenAreMergedUpstream()
+    {
+        await using var relay = await RelayHarness.StartAsync();
+        var publisher = await relay.PublishAsync("live");
+        var clip = await MediaSources.LoadDefaultVp8Async();
+        using var stop = new CancellationTokenSource();
+        var sending = RtcClipSender.SendAsync(publisher, clip, loop: true, cancellationToken: stop.Token);
+        var subscribers = new List<RelayHarness.Subscriber>();
+        for (int i = 0; i < 10; i++)
+        {
+            subscribers.Add(await relay.SubscribeAsync("live", waitJoined: false));
+        }
+
+        await RelayHarness.WaitUntilAsync(() => subscribers.All(s => s.Count > 0));
+        long requestsBefore = relay.Node.GetStats().Single().Video.KeyFrameRequestsSent;
+        long plisBefore = publisher.GetStats().PlisReceived;
+        foreach (var s in subscribers)
+        {
+            await s.Connection.RequestKeyFrameAsync();
+        }
+
+        await RelayHarness.WaitUntilAsync(() => relay.Node.GetStats().Single().Video.KeyFrameRequestsReceived >= 10);
+        await Task.Delay(300);
+        stop.Cancel();
+        await sending;
+
+        var stats = relay.Node.GetStats().Single();
+        long sentUp = stats.Video.KeyFrameRequestsSent - requestsBefore;
+        Assert.InRange(sentUp, 1, 2); // ten requests inside one 500 ms interval: one PLI (two if the interval turned)
+        Assert.InRange(publisher.GetStats().PlisReceived - plisBefore, 1, 2);
+    }
+
+    [Fact]
+    public async Task HundredSubscribersJoiningAtOnceAllConnect()
+    {
+        await using var relay = await RelayHarness.StartAsync();
+        var publisher = await relay.PublishAsync("live");
+        var joins = Enumerable.Range(0, 100).Select(_ => relay.SubscribeAsync("live", waitJoined: false)).ToList();
+        var subscribers = await Task.WhenAll(joins).WaitAsync(TimeSpan.FromSeconds(60));
+        await RelayHarness.WaitUntilAsync(() => relay.Node.GetStream("live")?.SubscriberCount == 100);
+        Assert.All(subscribers, s => Assert.Equal(RtcPeerConnectionState.Connected, s.Connection.ConnectionState));
+
+        var clip = await MediaSources.LoadDefaultVp8Async();
+        long sent = await RtcClipSender.SendAsync(publisher, clip, loop: false);
+        await RelayHarness.WaitUntilAsync(() => subscribers.All(s => s.Count == sent), TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task AClosedSubscriberLeavesAndTheOthersContinue()
+    {
+        await using var relay = await RelayHarness.StartAsync();
+        var publisher = await relay.PublishAsync("live");
+        var a = await relay.SubscribeAsync("live");
+        var b = await relay.SubscribeAsync("live", waitJoined: false);
+        await RelayHarness.WaitUntilAsync(() => relay.Node.GetStream("live")?.SubscriberCount == 2);
+        await a.Connection.CloseAsync();
+        await RelayHarness.WaitUntilAsync(() => relay.Node.GetStream("live")?.SubscriberCount == 1); // BYE + close_notify
+        var clip = await MediaSources.LoadDefaultVp8Async();
+        long sent = await RtcClipSender.SendAsync(publisher, clip, loop: false);
+        await RelayHarness.WaitUntilAsync(() => b.Count == sent, TimeSpan.FromSeconds(10));
+        Assert.Equal(1, relay.Node.SubscriberSessions);
+    }
+}
