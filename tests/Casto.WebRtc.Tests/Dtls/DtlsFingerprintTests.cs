@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Casto.WebRtc.Dtls;
 using Casto.WebRtc.Sdp;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
 namespace Casto.WebRtc.Tests.Dtls;
 
@@ -17,7 +18,8 @@ public sealed partial class DtlsFingerprintTests
         Assert.NotNull(key);
         Assert.Equal(256, key.KeySize);
         Assert.True(x509.NotBefore.ToUniversalTime() < DateTime.UtcNow);
-        Assert.Equal(cert.Der.ToArray(), cert.Certificate.GetCertificateAt(0).GetDerEncoded());
+        Assert.Equal(cert.Der.ToArray(), cert.Certificate.GetDerEncoded());
+        Assert.Equal(cert.Der.ToArray(), cert.Chain(new BcTlsCrypto()).GetCertificateAt(0).GetEncoded());
         Assert.True(cert.PrivateKey.IsPrivate);
     }
 

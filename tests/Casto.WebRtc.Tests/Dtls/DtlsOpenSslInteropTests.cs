@@ -12,7 +12,8 @@ namespace Casto.WebRtc.Tests.Dtls;
 /// <summary>
 /// Real-peer check against OpenSSL's DTLS 1.2 (<c>openssl s_server</c> / <c>s_client</c> over loopback UDP):
 /// the handshake completes, fingerprints match, and the keying material OpenSSL exports (RFC 5764 §4.2) keys
-/// SRTP contexts that interoperate with ours. Skipped when openssl is not installed.
+/// SRTP contexts that interoperate with ours, and our cipher-suite order wins in both roles (OpenSSL's own order puts
+/// AES-256-GCM first). Skipped when openssl is not installed.
 /// </summary>
 public sealed partial class DtlsOpenSslInteropTests : IDisposable
 {
@@ -33,7 +34,7 @@ public sealed partial class DtlsOpenSslInteropTests : IDisposable
         using Process openssl = StartOpenSsl(
             "s_server", "-dtls1_2", "-accept", $"127.0.0.1:{port}", "-mtu", "1200", "-cert", certPath, "-key", keyPath,
             "-verify", "1", "-use_srtp", "SRTP_AES128_CM_SHA1_80", "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", "60");
-        Task<string> material = ReadKeyingMaterialAsync(openssl);
+        Task<(string Cipher, string Hex)> material = ReadKeyingMaterialAsync(openssl);
         try
         {
             await using var udp = new UdpDatagramPeer(new IPEndPoint(IPAddress.Loopback, port));
@@ -63,7 +64,7 @@ public sealed partial class DtlsOpenSslInteropTests : IDisposable
         using Process openssl = StartOpenSsl(
             "s_client", "-dtls1_2", "-connect", $"127.0.0.1:{udp.LocalPort}", "-mtu", "1200", "-cert", certPath, "-key", keyPath,
             "-use_srtp", "SRTP_AES128_CM_SHA1_80", "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", "60");
-        Task<string> material = ReadKeyingMaterialAsync(openssl);
+        Task<(string Cipher, string Hex)> material = ReadKeyingMaterialAsync(openssl);
         try
         {
             using DtlsSrtpTransport transport = await server;
@@ -76,9 +77,11 @@ public sealed partial class DtlsOpenSslInteropTests : IDisposable
         }
     }
 
-    private static async Task AssertSrtpMatchesAsync(DtlsSrtpTransport ours, Task<string> opensslMaterial, bool opensslIsClient)
+    private static async Task AssertSrtpMatchesAsync(
+        DtlsSrtpTransport ours, Task<(string Cipher, string Hex)> opensslMaterial, bool opensslIsClient)
     {
-        string hex = await opensslMaterial.WaitAsync(TimeSpan.FromSeconds(15));
+        (string cipher, string hex) = await opensslMaterial.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal("ECDHE-ECDSA-AES128-GCM-SHA256", cipher);
         (SrtpContext theirOut, SrtpContext theirIn) =
             SrtpKeyingMaterial.CreateContexts(ours.SrtpProfile, Convert.FromHexString(hex), opensslIsClient);
         using (theirOut)
@@ -122,21 +125,32 @@ public sealed partial class DtlsOpenSslInteropTests : IDisposable
         return p;
     }
 
-    private static async Task<string> ReadKeyingMaterialAsync(Process openssl)
+    /// <summary>The negotiated cipher (OpenSSL's name) and the exported keying material, from OpenSSL's output.</summary>
+    private static async Task<(string Cipher, string Hex)> ReadKeyingMaterialAsync(Process openssl)
     {
         var seen = new System.Text.StringBuilder();
+        string cipher = "";
         while (await openssl.StandardOutput.ReadLineAsync() is string line)
         {
             seen.AppendLine(line);
+            Match c = CipherLine().Match(line);
+            if (c.Success)
+            {
+                cipher = c.Groups[1].Value;
+            }
+
             Match m = KeyingMaterialLine().Match(line);
             if (m.Success)
             {
-                return m.Groups[1].Value;
+                return (cipher, m.Groups[1].Value);
             }
         }
 
         throw new InvalidOperationException("openssl exported no keying material:\n" + seen);
     }
+
+    [GeneratedRegex("Cipher is (\\S+)", RegexOptions.IgnoreCase)]
+    private static partial Regex CipherLine();
 
     [GeneratedRegex("Keying material: ([0-9A-Fa-f]+)")]
     private static partial Regex KeyingMaterialLine();

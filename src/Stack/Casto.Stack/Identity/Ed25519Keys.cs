@@ -32,8 +32,7 @@ internal sealed class Ed25519PublicKey : PublicKey
             return false;
         }
 
-        // BouncyCastle 1.8 takes arrays; signatures are verified per handshake, not per packet.
-        return Rfc8032.Verify(signature.ToArray(), 0, Data.ToArray(), 0, data.ToArray(), 0, data.Length);
+        return Rfc8032.Verify(signature, Data, data);
     }
 }
 
@@ -100,7 +99,7 @@ internal sealed class Ed25519PrivateKey : PrivateKey
     public override byte[] Sign(ReadOnlySpan<byte> data)
     {
         var signature = new byte[Ed25519PublicKey.SignatureSize];
-        Rfc8032.Sign(_seed, 0, data.ToArray(), 0, data.Length, signature, 0);
+        Rfc8032.Sign(_seed, data, signature);
         return signature;
     }
 

@@ -93,7 +93,7 @@ internal sealed class Secp256k1PrivateKey : PrivateKey
         while (true)
         {
             RandomNumberGenerator.Fill(scalar);
-            var d = new BigInteger(1, scalar.ToArray());
+            var d = new BigInteger(1, scalar);
             if (d.SignValue > 0 && d.CompareTo(Secp256k1.Domain.N) < 0)
             {
                 CryptographicOperations.ZeroMemory(scalar);
@@ -109,7 +109,7 @@ internal sealed class Secp256k1PrivateKey : PrivateKey
             throw new IdentityException(IdentityError.InvalidKey, $"A secp256k1 private key is 32 bytes, not {data.Length}.");
         }
 
-        var d = new BigInteger(1, data.ToArray());
+        var d = new BigInteger(1, data);
         if (d.SignValue == 0 || d.CompareTo(Secp256k1.Domain.N) >= 0)
         {
             throw new IdentityException(IdentityError.InvalidKey, "The secp256k1 private scalar is out of range.");

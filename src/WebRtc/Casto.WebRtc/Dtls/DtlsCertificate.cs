@@ -6,7 +6,8 @@ using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Security;
-using BcCertificate = Org.BouncyCastle.Crypto.Tls.Certificate;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+using BcCertificate = Org.BouncyCastle.Tls.Certificate;
 
 namespace Casto.WebRtc.Dtls;
 
@@ -22,7 +23,7 @@ internal sealed class DtlsCertificate
     {
         _der = der;
         PrivateKey = privateKey;
-        Certificate = new BcCertificate([X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der))]);
+        Certificate = X509CertificateStructure.GetInstance(Asn1Object.FromByteArray(der));
         Fingerprint = DtlsFingerprint.Sha256(der);
     }
 
@@ -32,11 +33,14 @@ internal sealed class DtlsCertificate
     /// <summary>The SHA-256 fingerprint for <c>a=fingerprint</c>.</summary>
     public DtlsFingerprint Fingerprint { get; }
 
-    /// <summary>The certificate chain (one certificate) for BouncyCastle.</summary>
-    internal BcCertificate Certificate { get; }
+    /// <summary>The parsed certificate for BouncyCastle.</summary>
+    internal X509CertificateStructure Certificate { get; }
 
     /// <summary>The ECDSA private key for BouncyCastle.</summary>
     internal AsymmetricKeyParameter PrivateKey { get; }
+
+    /// <summary>The (D)TLS certificate chain (this one certificate) bound to a handshake's <paramref name="crypto"/>.</summary>
+    internal BcCertificate Chain(BcTlsCrypto crypto) => new([new BcTlsCertificate(crypto, Certificate)]);
 
     /// <summary>
     /// Generates a fresh key pair and a certificate valid from one day before <paramref name="timeProvider"/>'s

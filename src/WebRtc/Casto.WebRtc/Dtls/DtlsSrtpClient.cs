@@ -1,8 +1,6 @@
 // Spec: https://www.rfc-editor.org/rfc/rfc6347 (DTLS 1.2), https://www.rfc-editor.org/rfc/rfc5764 (DTLS-SRTP),
 //       https://www.rfc-editor.org/rfc/rfc5763#section-5 (a=setup:active is the DTLS client)
-using System.Collections;
-using Org.BouncyCastle.Crypto.Tls;
-using BcCertificate = Org.BouncyCastle.Crypto.Tls.Certificate;
+using Org.BouncyCastle.Tls;
 
 namespace Casto.WebRtc.Dtls;
 
@@ -10,30 +8,30 @@ namespace Casto.WebRtc.Dtls;
 /// The BouncyCastle DTLS client of a WebRTC association: offers use_srtp, authenticates with our certificate
 /// and checks the server's certificate against its <c>a=fingerprint</c>.
 /// </summary>
-internal sealed class DtlsSrtpClient(DtlsSrtpNegotiation negotiation) : DefaultTlsClient
+internal sealed class DtlsSrtpClient(DtlsSrtpNegotiation negotiation) : DefaultTlsClient(negotiation.Crypto)
 {
     /// <summary>The shared negotiation state.</summary>
     public DtlsSrtpNegotiation Negotiation { get; } = negotiation;
 
     /// <inheritdoc/>
-    public override ProtocolVersion ClientVersion => ProtocolVersion.DTLSv12;
+    protected override ProtocolVersion[] GetSupportedVersions() => DtlsSrtpNegotiation.ProtocolVersions;
 
     /// <inheritdoc/>
-    public override ProtocolVersion MinimumVersion => ProtocolVersion.DTLSv10;
+    protected override int[] GetSupportedCipherSuites() => DtlsSrtpNegotiation.CipherSuites;
+
+    /// <summary>The peer is authenticated by its fingerprint, not by how its self-signed certificate is signed.</summary>
+    public override bool ShouldCheckSigAlgOfPeerCerts() => false;
 
     /// <inheritdoc/>
-    public override int[] GetCipherSuites() => DtlsSrtpNegotiation.CipherSuites;
-
-    /// <inheritdoc/>
-    public override IDictionary GetClientExtensions()
+    public override IDictionary<int, byte[]> GetClientExtensions()
     {
-        IDictionary extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetClientExtensions());
-        TlsSRTPUtils.AddUseSrtpExtension(extensions, Negotiation.Offer());
+        IDictionary<int, byte[]> extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetClientExtensions());
+        TlsSrtpUtilities.AddUseSrtpExtension(extensions, Negotiation.Offer());
         return extensions;
     }
 
     /// <inheritdoc/>
-    public override void ProcessServerExtensions(IDictionary serverExtensions)
+    public override void ProcessServerExtensions(IDictionary<int, byte[]> serverExtensions)
     {
         base.ProcessServerExtensions(serverExtensions);
         Negotiation.AcceptSelection(serverExtensions);
@@ -48,7 +46,7 @@ internal sealed class DtlsSrtpClient(DtlsSrtpNegotiation negotiation) : DefaultT
     }
 
     /// <inheritdoc/>
-    public override void NotifyAlertReceived(byte alertLevel, byte alertDescription)
+    public override void NotifyAlertReceived(short alertLevel, short alertDescription)
     {
         if (alertLevel == AlertLevel.fatal)
         {
@@ -60,14 +58,15 @@ internal sealed class DtlsSrtpClient(DtlsSrtpNegotiation negotiation) : DefaultT
     public override void NotifyHandshakeComplete()
     {
         base.NotifyHandshakeComplete();
-        Negotiation.Export(mContext);
+        Negotiation.Export(m_context);
     }
 
     private sealed class Authentication(DtlsSrtpClient client) : TlsAuthentication
     {
-        public void NotifyServerCertificate(BcCertificate serverCertificate) => client.Negotiation.VerifyPeer(serverCertificate);
+        public void NotifyServerCertificate(TlsServerCertificate serverCertificate) =>
+            client.Negotiation.VerifyPeer(serverCertificate.Certificate);
 
         public TlsCredentials GetClientCredentials(CertificateRequest certificateRequest) =>
-            client.Negotiation.SignerCredentials(client.mContext);
+            client.Negotiation.SignerCredentials(client.m_context);
     }
 }

@@ -1,9 +1,11 @@
 // Spec: https://www.rfc-editor.org/rfc/rfc5764#section-4.1 (use_srtp), https://www.rfc-editor.org/rfc/rfc5764#section-4.2 (key export),
 //       https://www.rfc-editor.org/rfc/rfc8842#section-5 (fingerprint check)
-using System.Collections;
 using Casto.WebRtc.Srtp;
-using Org.BouncyCastle.Crypto.Tls;
-using BcCertificate = Org.BouncyCastle.Crypto.Tls.Certificate;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+using BcCertificate = Org.BouncyCastle.Tls.Certificate;
 
 namespace Casto.WebRtc.Dtls;
 
@@ -23,9 +25,18 @@ internal sealed class DtlsSrtpNegotiation(DtlsOptions options)
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA,
     ];
 
+    /// <summary>DTLS 1.2 down to 1.0; a client offering DTLS 1.3 too (Chrome) gets 1.2.</summary>
+    public static readonly ProtocolVersion[] ProtocolVersions = ProtocolVersion.DTLSv12.DownTo(ProtocolVersion.DTLSv10);
+
+    /// <summary>ECDSA with SHA-256, the one signature algorithm we sign with ((D)TLS 1.2 only; P-256 key).</summary>
+    private static readonly SignatureAndHashAlgorithm EcdsaSha256 = SignatureAndHashAlgorithm.GetInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa);
+
     private readonly DtlsCertificate _certificate = options.Certificate!;
     private readonly DtlsFingerprint _remoteFingerprint = options.RemoteFingerprint!;
     private readonly SrtpProfile[] _profiles = [.. options.SrtpProfiles];
+
+    /// <summary>The BouncyCastle crypto provider of this handshake (OS-seeded <see cref="SecureRandom"/>).</summary>
+    public BcTlsCrypto Crypto { get; } = new(new SecureRandom());
 
     /// <summary>The negotiated SRTP profile, once known.</summary>
     public SrtpProfile? Profile { get; private set; }
@@ -37,7 +48,7 @@ internal sealed class DtlsSrtpNegotiation(DtlsOptions options)
     public bool PeerVerified { get; private set; }
 
     /// <summary>The description of a fatal alert received from the peer, if any.</summary>
-    public byte? AlertReceived { get; set; }
+    public short? AlertReceived { get; set; }
 
     /// <summary>Our certificate.</summary>
     public DtlsCertificate Certificate => _certificate;
@@ -46,9 +57,9 @@ internal sealed class DtlsSrtpNegotiation(DtlsOptions options)
     public UseSrtpData Offer() => new(Array.ConvertAll(_profiles, p => (int)p), TlsUtilities.EmptyBytes);
 
     /// <summary>Server side: picks our first profile that <paramref name="clientExtensions"/> offers.</summary>
-    public UseSrtpData SelectFromOffer(IDictionary? clientExtensions)
+    public UseSrtpData SelectFromOffer(IDictionary<int, byte[]>? clientExtensions)
     {
-        UseSrtpData? offer = clientExtensions is null ? null : TlsSRTPUtils.GetUseSrtpExtension(clientExtensions);
+        UseSrtpData? offer = clientExtensions is null ? null : TlsSrtpUtilities.GetUseSrtpExtension(clientExtensions);
         if (offer is not null)
         {
             foreach (SrtpProfile p in _profiles)
@@ -65,9 +76,9 @@ internal sealed class DtlsSrtpNegotiation(DtlsOptions options)
     }
 
     /// <summary>Client side: checks that the server selected exactly one of our profiles.</summary>
-    public void AcceptSelection(IDictionary? serverExtensions)
+    public void AcceptSelection(IDictionary<int, byte[]>? serverExtensions)
     {
-        UseSrtpData? selected = serverExtensions is null ? null : TlsSRTPUtils.GetUseSrtpExtension(serverExtensions);
+        UseSrtpData? selected = serverExtensions is null ? null : TlsSrtpUtilities.GetUseSrtpExtension(serverExtensions);
         if (selected?.ProtectionProfiles is not [int p] || Array.IndexOf(_profiles, (SrtpProfile)p) < 0)
         {
             throw new DtlsException(DtlsError.NoSrtpProfile, "The DTLS server did not select one of our use_srtp protection profiles.");
@@ -84,7 +95,7 @@ internal sealed class DtlsSrtpNegotiation(DtlsOptions options)
             throw new DtlsException(DtlsError.FingerprintMismatch, "The DTLS peer sent no certificate.");
         }
 
-        if (!_remoteFingerprint.Matches(peer.GetCertificateAt(0).GetDerEncoded()))
+        if (!_remoteFingerprint.Matches(peer.GetCertificateAt(0).GetEncoded()))
         {
             throw new DtlsException(DtlsError.FingerprintMismatch, "The DTLS peer's certificate does not match its a=fingerprint.");
         }
@@ -93,12 +104,13 @@ internal sealed class DtlsSrtpNegotiation(DtlsOptions options)
     }
 
     /// <summary>ECDSA/SHA-256 signer credentials for our certificate (the algorithm is only sent in (D)TLS 1.2).</summary>
-    public TlsSignerCredentials SignerCredentials(TlsContext context) =>
-        new DefaultTlsSignerCredentials(
-            context,
-            _certificate.Certificate,
+    public TlsCredentialedSigner SignerCredentials(TlsContext context) =>
+        new BcDefaultTlsCredentialedSigner(
+            new TlsCryptoParameters(context),
+            Crypto,
             _certificate.PrivateKey,
-            TlsUtilities.IsTlsV12(context) ? new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa) : null);
+            _certificate.Chain(Crypto),
+            TlsUtilities.IsTlsV12(context) ? EcdsaSha256 : null);
 
     /// <summary>Exports 2 × (key + salt) bytes with label "EXTRACTOR-dtls_srtp" (RFC 5764 §4.2). Call from NotifyHandshakeComplete.</summary>
     public void Export(TlsContext context)

@@ -1,8 +1,7 @@
 // Spec: https://www.rfc-editor.org/rfc/rfc6347 (DTLS 1.2), https://www.rfc-editor.org/rfc/rfc5764 (DTLS-SRTP),
 //       https://www.rfc-editor.org/rfc/rfc5763#section-5 (a=setup:passive is the DTLS server)
-using System.Collections;
-using Org.BouncyCastle.Crypto.Tls;
-using BcCertificate = Org.BouncyCastle.Crypto.Tls.Certificate;
+using Org.BouncyCastle.Tls;
+using BcCertificate = Org.BouncyCastle.Tls.Certificate;
 
 namespace Casto.WebRtc.Dtls;
 
@@ -11,59 +10,59 @@ namespace Casto.WebRtc.Dtls;
 /// (listing <c>ecdsa_sign</c>, which Chrome ≥ 124 requires), selects a use_srtp profile and checks the client's
 /// certificate against its <c>a=fingerprint</c>.
 /// </summary>
-internal sealed class DtlsSrtpServer(DtlsSrtpNegotiation negotiation) : DefaultTlsServer
+internal sealed class DtlsSrtpServer(DtlsSrtpNegotiation negotiation) : DefaultTlsServer(negotiation.Crypto)
 {
-    private static readonly byte[] CertificateTypes = [ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign];
+    private static readonly short[] CertificateTypes = [ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign];
+
+    private static readonly SignatureAndHashAlgorithm[] ClientSignatureAlgorithms =
+    [
+        SignatureAndHashAlgorithm.GetInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa),
+        SignatureAndHashAlgorithm.GetInstance(HashAlgorithm.sha384, SignatureAlgorithm.ecdsa),
+        SignatureAndHashAlgorithm.GetInstance(HashAlgorithm.sha256, SignatureAlgorithm.rsa),
+        SignatureAndHashAlgorithm.GetInstance(HashAlgorithm.sha1, SignatureAlgorithm.ecdsa),
+        SignatureAndHashAlgorithm.GetInstance(HashAlgorithm.sha1, SignatureAlgorithm.rsa),
+    ];
 
     /// <summary>The shared negotiation state.</summary>
     public DtlsSrtpNegotiation Negotiation { get; } = negotiation;
 
     /// <inheritdoc/>
-    protected override ProtocolVersion MinimumVersion => ProtocolVersion.DTLSv10;
+    protected override ProtocolVersion[] GetSupportedVersions() => DtlsSrtpNegotiation.ProtocolVersions;
 
     /// <inheritdoc/>
-    protected override ProtocolVersion MaximumVersion => ProtocolVersion.DTLSv12;
+    protected override int[] GetSupportedCipherSuites() => DtlsSrtpNegotiation.CipherSuites;
+
+    /// <summary>Our order of <see cref="DtlsSrtpNegotiation.CipherSuites"/> wins (GCM first), not the client's.</summary>
+    protected override bool PreferLocalCipherSuites() => true;
+
+    /// <summary>The peer is authenticated by its fingerprint, not by how its self-signed certificate is signed.</summary>
+    public override bool ShouldCheckSigAlgOfPeerCerts() => false;
 
     /// <inheritdoc/>
-    protected override int[] GetCipherSuites() => DtlsSrtpNegotiation.CipherSuites;
+    protected override TlsCredentialedSigner GetECDsaSignerCredentials() => Negotiation.SignerCredentials(m_context);
 
-    /// <inheritdoc/>
-    protected override TlsSignerCredentials GetECDsaSignerCredentials() => Negotiation.SignerCredentials(mContext);
-
-    /// <summary>Requests the client certificate so it can be checked against the fingerprint (RFC 8842 §5).</summary>
-    public override CertificateRequest GetCertificateRequest()
-    {
-        IList? algorithms = null;
-        if (TlsUtilities.IsTlsV12(mContext))
-        {
-            algorithms = new ArrayList
-            {
-                new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa),
-                new SignatureAndHashAlgorithm(HashAlgorithm.sha384, SignatureAlgorithm.ecdsa),
-                new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.rsa),
-                new SignatureAndHashAlgorithm(HashAlgorithm.sha1, SignatureAlgorithm.ecdsa),
-                new SignatureAndHashAlgorithm(HashAlgorithm.sha1, SignatureAlgorithm.rsa),
-            };
-        }
-
-        return new CertificateRequest(CertificateTypes, algorithms, null);
-    }
+    /// <summary>
+    /// Requests the client certificate so it can be checked against the fingerprint (RFC 8842 §5); signature
+    /// algorithms are listed in (D)TLS 1.2 only. A fresh list each time: BouncyCastle keeps it in the session state.
+    /// </summary>
+    public override CertificateRequest GetCertificateRequest() =>
+        new(CertificateTypes, TlsUtilities.IsTlsV12(m_context) ? [.. ClientSignatureAlgorithms] : null, null);
 
     /// <inheritdoc/>
     public override void NotifyClientCertificate(BcCertificate clientCertificate) => Negotiation.VerifyPeer(clientCertificate);
 
     /// <inheritdoc/>
-    public override void ProcessClientExtensions(IDictionary clientExtensions)
+    public override void ProcessClientExtensions(IDictionary<int, byte[]> clientExtensions)
     {
         base.ProcessClientExtensions(clientExtensions);
         _selected = Negotiation.SelectFromOffer(clientExtensions);
     }
 
     /// <inheritdoc/>
-    public override IDictionary GetServerExtensions()
+    public override IDictionary<int, byte[]> GetServerExtensions()
     {
-        IDictionary extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetServerExtensions());
-        TlsSRTPUtils.AddUseSrtpExtension(extensions, _selected ?? throw new TlsFatalAlert(AlertDescription.internal_error));
+        IDictionary<int, byte[]> extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetServerExtensions());
+        TlsSrtpUtilities.AddUseSrtpExtension(extensions, _selected ?? throw new TlsFatalAlert(AlertDescription.internal_error));
         return extensions;
     }
 
@@ -73,7 +72,7 @@ internal sealed class DtlsSrtpServer(DtlsSrtpNegotiation negotiation) : DefaultT
     }
 
     /// <inheritdoc/>
-    public override void NotifyAlertReceived(byte alertLevel, byte alertDescription)
+    public override void NotifyAlertReceived(short alertLevel, short alertDescription)
     {
         if (alertLevel == AlertLevel.fatal)
         {
@@ -85,7 +84,7 @@ internal sealed class DtlsSrtpServer(DtlsSrtpNegotiation negotiation) : DefaultT
     public override void NotifyHandshakeComplete()
     {
         base.NotifyHandshakeComplete();
-        Negotiation.Export(mContext);
+        Negotiation.Export(m_context);
     }
 
     private UseSrtpData? _selected;

@@ -2,8 +2,7 @@
 //       https://www.rfc-editor.org/rfc/rfc5763 + https://www.rfc-editor.org/rfc/rfc8842 (roles, fingerprints)
 using System.Security.Cryptography;
 using Casto.WebRtc.Srtp;
-using Org.BouncyCastle.Crypto.Tls;
-using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Tls;
 
 namespace Casto.WebRtc.Dtls;
 
@@ -47,7 +46,7 @@ internal sealed class DtlsSrtpTransport : IDisposable
     /// peer's certificate fingerprint and derives the SRTP contexts. Throws <see cref="DtlsException"/>.
     /// </summary>
     /// <remarks>
-    /// BouncyCastle's handshake is a blocking loop over <see cref="DatagramTransport.Receive"/>, so — the one
+    /// BouncyCastle's handshake is a blocking loop over <see cref="DatagramReceiver.Receive(byte[], int, int, int)"/>, so — the one
     /// exception to the house async style — it runs on a dedicated long-running thread and this method awaits it.
     /// The timeout (<see cref="DtlsOptions.HandshakeTimeout"/>, on <see cref="DtlsOptions.TimeProvider"/>) and
     /// <paramref name="cancellationToken"/> abort <paramref name="datagrams"/>, which ends that thread.
@@ -133,10 +132,9 @@ internal sealed class DtlsSrtpTransport : IDisposable
     {
         try
         {
-            var random = new SecureRandom();
             return role == DtlsRole.Client
-                ? new DtlsClientProtocol(random).Connect(new DtlsSrtpClient(negotiation), datagrams)
-                : new DtlsServerProtocol(random).Accept(new DtlsSrtpServer(negotiation), datagrams);
+                ? new DtlsClientProtocol().Connect(new DtlsSrtpClient(negotiation), datagrams)
+                : new DtlsServerProtocol().Accept(new DtlsSrtpServer(negotiation), datagrams);
         }
         catch (Exception e) when (e is not DtlsException)
         {
@@ -160,7 +158,7 @@ internal sealed class DtlsSrtpTransport : IDisposable
             }
         }
 
-        if (negotiation.AlertReceived is byte alert)
+        if (negotiation.AlertReceived is short alert)
         {
             return new DtlsException(DtlsError.AlertReceived, $"The DTLS peer sent a fatal alert: {AlertDescription.GetText(alert)}.", e);
         }

@@ -1,7 +1,7 @@
 // Spec: https://www.rfc-editor.org/rfc/rfc6347#section-4.1 (records over datagrams),
 //       https://www.rfc-editor.org/rfc/rfc7983#section-7 (DTLS first byte 20–63 on a shared socket)
 using System.Buffers;
-using Org.BouncyCastle.Crypto.Tls;
+using Org.BouncyCastle.Tls;
 
 namespace Casto.WebRtc.Dtls;
 
@@ -11,9 +11,9 @@ namespace Casto.WebRtc.Dtls;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The one exception to the async style: BouncyCastle's DTLS state machine calls <see cref="Receive"/> and
+/// The one exception to the async style: BouncyCastle's DTLS state machine calls <c>Receive</c> and
 /// blocks for up to <c>waitMillis</c>, so it runs on a dedicated thread (see <see cref="DtlsSrtpTransport"/>).
-/// <see cref="Send"/> completes the send callback synchronously on that thread.
+/// <c>Send</c> completes the send callback synchronously on that thread.
 /// </para>
 /// <para>
 /// Datagrams are copied into <see cref="ArrayPool{T}"/> buffers; when the queue is full, or a datagram is larger
@@ -85,7 +85,7 @@ internal sealed class QueuedDatagramTransport : DatagramTransport
         return true;
     }
 
-    /// <summary>Closes the transport so a blocked <see cref="Receive"/> throws <see cref="DtlsException"/> with <paramref name="error"/>.</summary>
+    /// <summary>Closes the transport so a blocked <c>Receive</c> throws <see cref="DtlsException"/> with <paramref name="error"/>.</summary>
     public void Abort(DtlsError error)
     {
         lock (_queue)
@@ -102,17 +102,28 @@ internal sealed class QueuedDatagramTransport : DatagramTransport
     public int GetSendLimit() => _mtu;
 
     /// <summary>
-    /// Copies the next datagram into <paramref name="buf"/>, waiting up to <paramref name="waitMillis"/>; returns
-    /// -1 on timeout (as BouncyCastle expects) and throws <see cref="DtlsException"/> once closed.
+    /// Copies the next datagram into <paramref name="buf"/>, waiting up to <paramref name="waitMillis"/> (zero waits
+    /// without limit, as <see cref="DatagramReceiver"/> specifies; negative does not wait); returns -1 on timeout and
+    /// throws <see cref="DtlsException"/> once closed.
     /// </summary>
-    public int Receive(byte[] buf, int off, int len, int waitMillis)
+    public int Receive(byte[] buf, int off, int len, int waitMillis) => Receive(buf.AsSpan(off, len), waitMillis);
+
+    /// <inheritdoc cref="Receive(byte[], int, int, int)"/>
+    public int Receive(Span<byte> buffer, int waitMillis)
     {
         (byte[] Buffer, int Length) item;
         lock (_queue)
         {
-            if (_queue.Count == 0 && !_closed)
+            if (waitMillis == 0)
             {
-                Monitor.Wait(_queue, Math.Max(0, waitMillis));
+                while (_queue.Count == 0 && !_closed)
+                {
+                    Monitor.Wait(_queue);
+                }
+            }
+            else if (_queue.Count == 0 && !_closed && waitMillis > 0)
+            {
+                Monitor.Wait(_queue, waitMillis);
             }
 
             if (_closed)
@@ -127,24 +138,27 @@ internal sealed class QueuedDatagramTransport : DatagramTransport
             }
         }
 
-        int n = Math.Min(len, item.Length);
-        item.Buffer.AsSpan(0, n).CopyTo(buf.AsSpan(off, n));
+        int n = Math.Min(buffer.Length, item.Length);
+        item.Buffer.AsSpan(0, n).CopyTo(buffer);
         ArrayPool<byte>.Shared.Return(item.Buffer);
         return n;
     }
 
     /// <summary>Sends one datagram through the callback and waits for it to complete.</summary>
-    public void Send(byte[] buf, int off, int len)
-    {
-        if (IsClosed)
-        {
-            return;
-        }
+    public void Send(byte[] buf, int off, int len) => SendCore(buf.AsMemory(off, len));
 
-        ValueTask pending = _send(buf.AsMemory(off, len));
-        if (!pending.IsCompletedSuccessfully)
+    /// <summary>As <see cref="Send(byte[], int, int)"/>; copies <paramref name="buffer"/> into a pooled array first (BouncyCastle's record layer sends arrays).</summary>
+    public void Send(ReadOnlySpan<byte> buffer)
+    {
+        byte[] copy = ArrayPool<byte>.Shared.Rent(buffer.Length);
+        try
         {
-            pending.AsTask().GetAwaiter().GetResult();
+            buffer.CopyTo(copy);
+            SendCore(copy.AsMemory(0, buffer.Length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
         }
     }
 
@@ -154,6 +168,20 @@ internal sealed class QueuedDatagramTransport : DatagramTransport
         lock (_queue)
         {
             CloseLocked();
+        }
+    }
+
+    private void SendCore(ReadOnlyMemory<byte> datagram)
+    {
+        if (IsClosed)
+        {
+            return;
+        }
+
+        ValueTask pending = _send(datagram);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            pending.AsTask().GetAwaiter().GetResult();
         }
     }
 

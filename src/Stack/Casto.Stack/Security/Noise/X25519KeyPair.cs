@@ -47,12 +47,10 @@ internal sealed class X25519KeyPair : IDisposable
     /// </summary>
     public void Agree(ReadOnlySpan<byte> remotePublicKey, Span<byte> sharedSecret)
     {
-        // BouncyCastle 1.8 takes arrays; this runs three times per handshake, never per message.
-        var remote = remotePublicKey.ToArray();
-        var secret = new byte[KeySize];
+        Span<byte> secret = stackalloc byte[KeySize];
         try
         {
-            if (!Rfc7748.CalculateAgreement(_private, 0, remote, 0, secret, 0))
+            if (!Rfc7748.CalculateAgreement(_private, remotePublicKey, secret))
             {
                 throw new NoiseException(NoiseError.HandshakeFailed, "The remote Curve25519 key is a low-order point.");
             }
