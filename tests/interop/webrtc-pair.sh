@@ -2,7 +2,8 @@
 # Runs one webrtc-echoes server and one client in the current network namespace; meant for
 #   unshare -n bash webrtc-pair.sh 'SERVER COMMAND' 'CLIENT COMMAND with {url}'
 # so that only loopback exists and every ICE candidate is 127.0.0.1. The server command must print a JSON line with
-# "url" first and stop on stdin EOF or SIGTERM; {url} in the client command is replaced by that URL.
+# "url" first (or the key named by URL_KEY, e.g. URL_KEY=http for `casto serve`) and stop on stdin EOF or SIGTERM;
+# {url} in the client command is replaced by that value.
 # Prints the client's stdout lines as "client: …" and the server's as "server: …"; exits with the client's status
 # (2 when the server never printed its URL). Every process it started is gone when it returns.
 set -u
@@ -14,7 +15,7 @@ server=$!
 exec 3> "$dir/in"   # the server's stdin stays open until we are done
 url=""
 for _ in $(seq 300); do
-  url=$(sed -n 's/.*"url": *"\([^"]*\)".*/\1/p' "$dir/server.out" | head -1)
+  url=$(sed -n 's/.*"'"${URL_KEY:-url}"'": *"\([^"]*\)".*/\1/p' "$dir/server.out" | head -1)
   if [ -n "$url" ] || ! kill -0 "$server" 2>/dev/null; then break; fi
   sleep 0.1
 done
