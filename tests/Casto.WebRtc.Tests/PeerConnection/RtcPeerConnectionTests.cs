@@ -141,6 +141,30 @@ public sealed class RtcPeerConnectionTests
         await Assert.ThrowsAsync<PeerConnectionException>(async () => await offerer.SendRtpAsync(new byte[12]));
     }
 
+    [Fact]
+    public async Task CloseByTheDtlsClientEndsTheServerToo()
+    {
+        await using var offerer = new RtcPeerConnection(new RtcPeerConnectionOptions { Direction = SdpDirection.SendOnly, Audio = false });
+        await using var answerer = new RtcPeerConnection(new RtcPeerConnectionOptions // answers actpass with active: the DTLS client
+        {
+            Direction = SdpDirection.RecvOnly, ReceiveQueueCapacity = 0, RetransmissionHistorySize = 0,
+        });
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        offerer.ConnectionStateChanged += (_, s) =>
+        {
+            if (s == RtcPeerConnectionState.Closed)
+            {
+                closed.TrySetResult();
+            }
+        };
+        await NegotiateAsync(offerer, answerer);
+        await Task.WhenAll(offerer.WaitConnectedAsync(), answerer.WaitConnectedAsync()).WaitAsync(Timeout);
+
+        await answerer.CloseAsync();
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(RtcPeerConnectionState.Closed, offerer.ConnectionState);
+    }
+
     private static async Task<(string Offer, string Answer)> NegotiateAsync(RtcPeerConnection offerer, RtcPeerConnection answerer)
     {
         string offer = await offerer.CreateOfferAsync();

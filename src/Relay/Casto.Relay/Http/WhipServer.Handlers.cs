@@ -1,5 +1,6 @@
 // Spec: https://www.rfc-editor.org/rfc/rfc9725#section-4.2 (POST → 201 + Location), §4.3 (PATCH), §4.4 (DELETE), §4.5 (bearer tokens),
 //       https://datatracker.ietf.org/doc/draft-ietf-wish-whep/ §4 (WHEP: the same shapes, recvonly offers)
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Casto.Relay.Forwarding;
@@ -11,6 +12,9 @@ namespace Casto.Relay.Http;
 public sealed partial class WhipServer
 {
     private const string SdpType = "application/sdp";
+
+    /// <summary>Bytes of an oversized body read and discarded at most before answering 413 (Kestrel's body limit).</summary>
+    internal const int DrainLimit = 1024 * 1024;
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -39,6 +43,16 @@ public sealed partial class WhipServer
             return;
         }
 
+        bool create = !resource && HttpMethods.IsPost(method);
+        bool delete = resource && HttpMethods.IsDelete(method);
+        if (!create && !delete)
+        {
+            response.Headers.Allow = resource ? "DELETE, OPTIONS" : "POST, OPTIONS";
+            string what = resource && HttpMethods.IsPatch(method) ? "Trickle ICE and ICE restarts are not supported." : $"{method} is not allowed here.";
+            await ErrorAsync(response, StatusCodes.Status405MethodNotAllowed, what).ConfigureAwait(false);
+            return;
+        }
+
         if (whip && !Authorized(context.Request))
         {
             response.Headers.WWWAuthenticate = "Bearer";
@@ -46,19 +60,13 @@ public sealed partial class WhipServer
             return;
         }
 
-        if (!resource && HttpMethods.IsPost(method))
+        if (create)
         {
             await CreateAsync(context, whip, stream).ConfigureAwait(false);
         }
-        else if (resource && HttpMethods.IsDelete(method))
-        {
-            await DeleteAsync(response, whip, stream, parts[2]).ConfigureAwait(false);
-        }
         else
         {
-            response.Headers.Allow = resource ? "DELETE, OPTIONS" : "POST, OPTIONS";
-            string what = resource && HttpMethods.IsPatch(method) ? "Trickle ICE and ICE restarts are not supported." : $"{method} is not allowed here.";
-            await ErrorAsync(response, StatusCodes.Status405MethodNotAllowed, what).ConfigureAwait(false);
+            await DeleteAsync(response, whip, stream, parts[2]).ConfigureAwait(false);
         }
     }
 
@@ -121,36 +129,46 @@ public sealed partial class WhipServer
         response.StatusCode = StatusCodes.Status200OK;
     }
 
-    /// <summary>Reads the body as UTF-8, or null when it is larger than allowed (checked before buffering where the length is declared).</summary>
+    /// <summary>
+    /// Reads the body as UTF-8, or null when it is larger than allowed. A declared length over the limit is refused
+    /// before anything is buffered; the excess is read and discarded (up to <see cref="DrainLimit"/>, Kestrel's own
+    /// limit) so the client reads the 413 instead of a reset connection.
+    /// </summary>
     private async Task<string?> ReadOfferAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         int max = _options.MaxSdpBytes;
-        if (request.ContentLength > max)
+        if (request.ContentLength > DrainLimit)
         {
             return null;
         }
 
-        byte[] buffer = new byte[Math.Min(max + 1, (int?)request.ContentLength + 1 ?? max + 1)];
-        int length = 0;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(max + 1);
         try
         {
-            while (length < buffer.Length)
+            int length = 0;
+            bool over = false;
+            while (true)
             {
-                int n = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                int n = await request.Body.ReadAsync(over ? buffer.AsMemory() : buffer.AsMemory(length, max + 1 - length), cancellationToken).ConfigureAwait(false);
                 if (n == 0)
                 {
                     break;
                 }
 
-                length += n;
+                length += over ? 0 : n;
+                over |= length > max;
             }
+
+            return over ? null : Encoding.UTF8.GetString(buffer, 0, length);
         }
         catch (BadHttpRequestException)
         {
-            return null; // Kestrel's own body limit
+            return null; // over Kestrel's limit: the connection is closed after the 413
         }
-
-        return length > max ? null : Encoding.UTF8.GetString(buffer, 0, length);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private bool Authorized(HttpRequest request)

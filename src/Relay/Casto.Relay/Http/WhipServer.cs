@@ -56,7 +56,7 @@ public sealed partial class WhipServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
             kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
-            kestrel.Limits.MaxRequestBodySize = options.MaxSdpBytes;
+            kestrel.Limits.MaxRequestBodySize = DrainLimit;
             kestrel.Listen(listen);
         });
         var app = builder.Build();

@@ -166,9 +166,9 @@ public sealed partial class RtcPeerConnection
             var dtls = await DtlsSrtpTransport.HandshakeAsync(dtlsOptions, dtlsQueue, cancellationToken).ConfigureAwait(false);
             Log.DtlsConnected(_logger, _streamId, dtlsOptions.Role);
             _dtls = dtls;
+            StartRtcp(); // before the held packets are released, so RTCP counts them too (and knows the remote SSRC)
             ReleaseEarly(dtls.Inbound);
             Volatile.Write(ref _outbound, dtls.Outbound);
-            StartRtcp();
             if (SetState(RtcPeerConnectionState.Connected))
             {
                 _connected.TrySetResult();
