@@ -4,6 +4,7 @@ using System.Text;
 using Casto.Relay.Forwarding;
 using Casto.Relay.Http;
 using Casto.WebRtc.Codecs;
+using Casto.WebRtc.Ice;
 using Casto.WebRtc.PeerConnection;
 using Casto.WebRtc.Rtp;
 using Casto.WebRtc.Sdp;
@@ -29,11 +30,18 @@ internal sealed class RelayHarness : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<RelayHarness> StartAsync(ForwardingNodeOptions? node = null, WhipServerOptions? server = null)
+    /// <summary>The node's shared UDP socket, or null when its sessions bind their own.</summary>
+    public IceUdpMux? Mux { get; private set; }
+
+    /// <summary>Starts a node (on one shared UDP port unless <paramref name="mux"/> is false) and its HTTP endpoint.</summary>
+    public static async Task<RelayHarness> StartAsync(ForwardingNodeOptions? node = null, WhipServerOptions? server = null, bool mux = true)
     {
+        node ??= new ForwardingNodeOptions();
+        IceUdpMux? shared = mux ? IceUdpMux.Bind(new IPEndPoint(IPAddress.Loopback, 0)) : null;
+        node.UdpMux = shared;
         var n = new ForwardingNode(node);
         var s = await WhipServer.StartAsync(n, new IPEndPoint(IPAddress.Loopback, 0), server);
-        return new RelayHarness(n, s);
+        return new RelayHarness(n, s) { Mux = shared };
     }
 
     /// <summary>POSTs an SDP offer; returns the response (caller disposes).</summary>
@@ -116,6 +124,11 @@ internal sealed class RelayHarness : IAsyncDisposable
 
         await Server.DisposeAsync();
         await Node.DisposeAsync();
+        if (Mux is not null)
+        {
+            await Mux.DisposeAsync();
+        }
+
         Http.Dispose();
     }
 

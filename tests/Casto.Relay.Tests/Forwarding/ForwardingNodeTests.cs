@@ -35,6 +35,36 @@ public sealed class ForwardingNodeTests
     }
 
     [Fact]
+    public async Task AllSessionsShareOneUdpPort()
+    {
+        await using var relay = await RelayHarness.StartAsync();
+        int port = relay.Mux!.LocalEndPoint.Port;
+        var publisher = await relay.PublishAsync("live");
+        var subscribers = new List<RelayHarness.Subscriber>();
+        for (int i = 0; i < 5; i++)
+        {
+            subscribers.Add(await relay.SubscribeAsync("live", waitJoined: false));
+        }
+
+        Assert.All(subscribers, s => Assert.Contains($" 127.0.0.1 {port} typ host", s.Connection.RemoteDescription, StringComparison.Ordinal));
+        Assert.Contains($" 127.0.0.1 {port} typ host", publisher.RemoteDescription, StringComparison.Ordinal);
+        Assert.Equal(6, relay.Mux.Connections);
+        await RelayHarness.WaitUntilAsync(() => relay.Node.GetStream("live")?.SubscriberCount == 5);
+        long sent = await RtcClipSender.SendAsync(publisher, await MediaSources.LoadDefaultVp8Async(), loop: false);
+        await RelayHarness.WaitUntilAsync(() => subscribers.All(s => s.Count == sent), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task SessionsWithTheirOwnSocketsWorkToo()
+    {
+        await using var relay = await RelayHarness.StartAsync(mux: false);
+        var publisher = await relay.PublishAsync("live");
+        var subscriber = await relay.SubscribeAsync("live");
+        long sent = await RtcClipSender.SendAsync(publisher, await MediaSources.LoadDefaultVp8Async(), loop: false);
+        await RelayHarness.WaitUntilAsync(() => subscriber.Count == sent, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task LateJoinerStartsOnTheCachedKeyFrameAtOnce()
     {
         await using var relay = await RelayHarness.StartAsync();

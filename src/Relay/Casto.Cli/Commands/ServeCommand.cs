@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using Casto.Relay.Forwarding;
 using Casto.Relay.Http;
+using Casto.WebRtc.Ice;
 
 namespace Casto.Cli.Commands;
 
@@ -15,7 +16,7 @@ internal static class ServeCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var http = new Option<string>("--http") { Description = "HTTP endpoint, e.g. 127.0.0.1:8080 (port 0 picks one).", HelpName = "HOST:PORT", Required = true };
-        var udpPort = new Option<int>("--udp-port") { Description = "One UDP port for every peer connection (0: one ephemeral port per connection).", DefaultValueFactory = _ => 0 };
+        var udpPort = new Option<int>("--udp-port") { Description = "The one UDP port every peer connection uses (0 picks one).", DefaultValueFactory = _ => 0 };
         var token = new Option<string?>("--whip-token") { Description = "Bearer token WHIP publishers must present.", HelpName = "TOKEN" };
         var maxSubscribers = new Option<int>("--max-subscribers") { Description = "Subscribers per stream at most.", DefaultValueFactory = _ => 1000 };
         var command = new Command("serve", "Run a forwarding node: WHIP ingest, WHEP egress and a /watch page, until interrupted.")
@@ -27,25 +28,21 @@ internal static class ServeCommand
             try
             {
                 var endpoint = IPEndPoint.Parse(result.GetValue(http)!);
-                if (result.GetValue(udpPort) != 0)
-                {
-                    throw new FormatException("--udp-port is not supported yet: each connection binds its own ephemeral port.");
-                }
-
                 var candidateAddress = endpoint.Address.Equals(IPAddress.Any) || endpoint.Address.Equals(IPAddress.IPv6Any) ? IPAddress.Loopback : endpoint.Address;
+                await using var mux = IceUdpMux.Bind(new IPEndPoint(candidateAddress, result.GetValue(udpPort)));
                 var nodeOptions = new ForwardingNodeOptions
                 {
-                    LocalAddresses = [candidateAddress],
+                    UdpMux = mux,
                     Forwarding = new ForwardingOptions { MaxSubscribers = result.GetValue(maxSubscribers) },
                 };
                 await using var node = new ForwardingNode(nodeOptions);
                 var serverOptions = new WhipServerOptions { WhipToken = result.GetValue(token) };
                 await using var server = await WhipServer.StartAsync(node, endpoint, serverOptions, cancellationToken: cancellationToken).ConfigureAwait(false);
-                await CliRun.WriteJsonLineAsync(stdout, new { http = server.EndPoint.ToString(), udpPort = 0 }, cancellationToken).ConfigureAwait(false);
+                await CliRun.WriteJsonLineAsync(stdout, new { http = server.EndPoint.ToString(), udpPort = mux.LocalEndPoint.Port }, cancellationToken).ConfigureAwait(false);
                 await ReportAsync(node, stdout, cancellationToken).ConfigureAwait(false);
                 return CastoCli.Ok;
             }
-            catch (Exception ex) when (ex is FormatException or IOException or ArgumentException)
+            catch (Exception ex) when (ex is FormatException or IOException or ArgumentException or IceException)
             {
                 await stderr.WriteLineAsync($"casto serve: {ex.Message}").ConfigureAwait(false);
                 return CastoCli.Failed;

@@ -177,6 +177,7 @@ public sealed partial class ForwardingNode : IAsyncDisposable
         MediaTimeout = isPublisher ? _options.PublisherMediaTimeout : Timeout.InfiniteTimeSpan,
         ConnectTimeout = _options.ConnectTimeout,
         LocalAddresses = _options.LocalAddresses,
+        UdpMux = _options.UdpMux,
         IceServers = _options.IceServers,
         TimeProvider = _options.TimeProvider,
         LoggerFactory = _options.LoggerFactory,

@@ -26,6 +26,9 @@ public sealed class ForwardingNodeOptions
     /// <summary>Addresses of the host candidates in our answers. Default 127.0.0.1.</summary>
     public IReadOnlyList<IPAddress> LocalAddresses { get; set; } = [IPAddress.Loopback];
 
+    /// <summary>One UDP socket for every session (operators open one port); <see cref="LocalAddresses"/> is then unused. Default none.</summary>
+    public IceUdpMux? UdpMux { get; set; }
+
     /// <summary>STUN/TURN servers for server-reflexive and relayed candidates. Default none.</summary>
     public IReadOnlyList<IceServer> IceServers { get; set; } = [];
 

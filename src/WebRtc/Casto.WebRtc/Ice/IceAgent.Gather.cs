@@ -230,7 +230,7 @@ internal sealed partial class IceAgent
         _receiving = true;
         foreach (var s in _sockets)
         {
-            if (s.Socket is not null)
+            if (s.Socket is not null && !s.Shared)
             {
                 _loops.Add(ReceiveLoopAsync(s, _closing.Token));
             }

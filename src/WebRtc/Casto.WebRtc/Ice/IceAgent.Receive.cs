@@ -136,6 +136,25 @@ internal sealed partial class IceAgent
         }
     }
 
+    /// <summary>
+    /// A datagram the <see cref="IceUdpMux"/> routed here, on the mux's receive thread: copied into one of our buffers
+    /// and handled like one from our own socket (before <see cref="Start"/>, or after close, it is dropped).
+    /// </summary>
+    internal void OnMuxDatagram(ReadOnlySpan<byte> data, SocketAddress source)
+    {
+        if (!Volatile.Read(ref _receiving) || _sockets.Count == 0 || data.Length > _options.MaxDatagramSize)
+        {
+            return;
+        }
+
+        var buffer = _buffers.Rent();
+        data.CopyTo(buffer);
+        if (!OnDatagram(_sockets[0], buffer, data.Length, source))
+        {
+            _buffers.Return(buffer);
+        }
+    }
+
     /// <summary>Returns true when the buffer was handed to the consumer (who then returns it to the pool).</summary>
     private bool OnDatagram(IceBase local, byte[] buffer, int length, SocketAddress source)
     {

@@ -61,6 +61,7 @@ internal sealed partial class IceAgent
     private void AddRemoteLocked(IceCandidate candidate)
     {
         _remoteCandidates.Add(candidate);
+        _options.UdpMux?.MapRemote(candidate.SocketAddress, this);
         foreach (var s in _sockets)
         {
             AddPairLocked(s, candidate);

@@ -144,6 +144,14 @@ internal sealed partial class IceAgent : IAsyncDisposable
         options ??= new IceOptions();
         options.Validate();
         var agent = new IceAgent(role, options);
+        if (options.UdpMux is { } mux)
+        {
+            var candidate = new IceCandidate("1", IcePriority.Candidate(SdpCandidateType.Host, 65535), mux.LocalEndPoint, SdpCandidateType.Host);
+            agent._sockets.Add(new IceBase(mux.Socket, candidate, shared: true));
+            mux.Register(agent.LocalUfrag, agent);
+            return agent;
+        }
+
         try
         {
             for (var i = 0; i < options.LocalAddresses.Count; i++)
@@ -305,9 +313,13 @@ internal sealed partial class IceAgent : IAsyncDisposable
 
     private void DisposeSockets()
     {
+        _options.UdpMux?.Unregister(LocalUfrag, this);
         foreach (var s in _sockets)
         {
-            s.Socket?.Dispose();
+            if (!s.Shared)
+            {
+                s.Socket?.Dispose();
+            }
         }
     }
 }

@@ -11,11 +11,15 @@ namespace Casto.WebRtc.Ice;
 /// </summary>
 internal sealed class IceBase
 {
-    public IceBase(Socket socket, IceCandidate candidate)
+    public IceBase(Socket socket, IceCandidate candidate, bool shared = false)
     {
         Socket = socket;
         Candidate = candidate;
+        Shared = shared;
     }
+
+    /// <summary>The socket belongs to an <see cref="IceUdpMux"/>: the mux receives on it and closes it, not the agent.</summary>
+    public bool Shared { get; }
 
     public IceBase(TurnClient turn, IceCandidate candidate)
     {

@@ -9,6 +9,9 @@ internal sealed class IceOptions
     /// <summary>Addresses to gather host candidates on, one UDP socket (port 0) each. Default 127.0.0.1 only.</summary>
     public IReadOnlyList<IPAddress> LocalAddresses { get; set; } = [IPAddress.Loopback];
 
+    /// <summary>One shared UDP socket for the host candidate instead of one socket per local address (<see cref="LocalAddresses"/> is then unused). Default none.</summary>
+    public IceUdpMux? UdpMux { get; set; }
+
     /// <summary>STUN and TURN servers used by <see cref="IceAgent.GatherAsync"/> (default none: host candidates only).</summary>
     public IReadOnlyList<IceServer> IceServers { get; set; } = [];
 

@@ -241,6 +241,7 @@ public sealed partial class RtcPeerConnection : IAsyncDisposable
         ConnectTimeout = _options.ConnectTimeout,
         IceServers = _options.IceServers,
         TransportPolicy = _options.IceTransportPolicy,
+        UdpMux = _options.UdpMux,
         ConsentDisconnectedTimeout = _options.ConsentDisconnectedTimeout,
         ConsentTimeout = _options.ConsentTimeout,
         TimeProvider = _options.TimeProvider,

@@ -33,6 +33,12 @@ public sealed class RtcPeerConnectionOptions
     /// <summary>Local addresses for host candidates. Default 127.0.0.1 only.</summary>
     public IReadOnlyList<IPAddress> LocalAddresses { get; set; } = [IPAddress.Loopback];
 
+    /// <summary>
+    /// A UDP socket shared with other connections (one port for a whole relay); its address is the host candidate and
+    /// <see cref="LocalAddresses"/> is unused. Default none: the connection binds its own socket per local address.
+    /// </summary>
+    public IceUdpMux? UdpMux { get; set; }
+
     /// <summary>STUN/TURN servers (RTCConfiguration.iceServers). Default none.</summary>
     public IReadOnlyList<IceServer> IceServers { get; set; } = [];
 
