@@ -169,5 +169,7 @@ public sealed partial class ForwardingNode
 
             _streams.Clear();
         }
+
+        _ownedTime?.Dispose();
     }
 }

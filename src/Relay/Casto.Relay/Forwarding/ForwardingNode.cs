@@ -2,6 +2,7 @@
 using System.Security.Cryptography;
 using Casto.WebRtc.PeerConnection;
 using Casto.WebRtc.Sdp;
+using Casto.WebRtc.Timers;
 using Microsoft.Extensions.Logging;
 
 namespace Casto.Relay.Forwarding;
@@ -20,6 +21,8 @@ public sealed partial class ForwardingNode : IAsyncDisposable
     private readonly Dictionary<string, ForwardedStream> _streams = new(StringComparer.Ordinal);
     private readonly HashSet<string> _publishing = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ForwardingSession> _sessions = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly CoalescingTimeProvider? _ownedTime;
     private int _pending;
     private int _subscribers;
     private bool _closed;
@@ -30,6 +33,7 @@ public sealed partial class ForwardingNode : IAsyncDisposable
         _options = options ?? new ForwardingNodeOptions();
         _options.Validate();
         _logger = _options.LoggerFactory.CreateLogger("Casto.Relay.Forwarding");
+        _time = _options.TimeProvider ?? (_ownedTime = new CoalescingTimeProvider());
     }
 
     /// <summary>Subscriber sessions now (connecting or connected).</summary>
@@ -179,7 +183,7 @@ public sealed partial class ForwardingNode : IAsyncDisposable
         LocalAddresses = _options.LocalAddresses,
         UdpMux = _options.UdpMux,
         IceServers = _options.IceServers,
-        TimeProvider = _options.TimeProvider,
+        TimeProvider = _time,
         LoggerFactory = _options.LoggerFactory,
     };
 }

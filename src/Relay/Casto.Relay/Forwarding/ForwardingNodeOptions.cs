@@ -35,8 +35,11 @@ public sealed class ForwardingNodeOptions
     /// <summary>A publisher's media silent for this long makes it disconnected (children keep waiting for it). Default 300 ms.</summary>
     public TimeSpan PublisherMediaTimeout { get; set; } = TimeSpan.FromMilliseconds(300);
 
-    /// <summary>Clock. Default <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+    /// <summary>
+    /// Clock and timers of every session. Default null: the node runs one <see cref="Casto.WebRtc.Timers.CoalescingTimeProvider"/>
+    /// (10 ms resolution), so its sessions' ICE, RTCP and liveness timers share one system timer.
+    /// </summary>
+    public TimeProvider? TimeProvider { get; set; }
 
     /// <summary>Logging for the node and its connections. Default none.</summary>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
@@ -52,7 +55,6 @@ public sealed class ForwardingNodeOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero);
         ArgumentNullException.ThrowIfNull(LocalAddresses);
         ArgumentNullException.ThrowIfNull(IceServers);
-        ArgumentNullException.ThrowIfNull(TimeProvider);
         ArgumentNullException.ThrowIfNull(LoggerFactory);
     }
 }
