@@ -71,9 +71,12 @@ internal sealed class RelayHarness : IAsyncDisposable
     }
 
     /// <summary>A connected WHIP publisher of VP8 (no audio) for <paramref name="stream"/>.</summary>
-    public async Task<RtcPeerConnection> PublishAsync(string stream, string? token = null)
+    public async Task<RtcPeerConnection> PublishAsync(string stream, string? token = null, RtcCodec codec = RtcCodec.Vp8)
     {
-        var pc = Own(new RtcPeerConnection(new RtcPeerConnectionOptions { Direction = SdpDirection.SendOnly, Audio = false, ReceiveQueueCapacity = 0 }));
+        var pc = Own(new RtcPeerConnection(new RtcPeerConnectionOptions
+        {
+            Direction = SdpDirection.SendOnly, Audio = false, ReceiveQueueCapacity = 0, VideoCodecs = [codec],
+        }));
         await NegotiateAsync(pc, "whip/" + stream, token);
         await pc.WaitConnectedAsync().WaitAsync(Timeout);
         return pc;
@@ -174,7 +177,7 @@ internal sealed class RelayHarness : IAsyncDisposable
             {
                 if (_firstIsKeyFrame < 0)
                 {
-                    _firstIsKeyFrame = KeyFrames.IsKeyFrameStart(RtcCodec.Vp8, payload) ? 1 : 0;
+                    _firstIsKeyFrame = KeyFrames.IsKeyFrameStart(pc.VideoCodec, payload) ? 1 : 0;
                     FirstPacketAt = Environment.TickCount64;
                 }
 

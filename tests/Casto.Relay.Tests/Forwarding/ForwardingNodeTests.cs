@@ -1,3 +1,5 @@
+using Casto.Testing;
+using Casto.WebRtc.Codecs;
 using Casto.WebRtc.Media;
 using Casto.WebRtc.PeerConnection;
 
@@ -52,6 +54,24 @@ public sealed class ForwardingNodeTests
         await RelayHarness.WaitUntilAsync(() => relay.Node.GetStream("live")?.SubscriberCount == 5);
         long sent = await RtcClipSender.SendAsync(publisher, await MediaSources.LoadDefaultVp8Async(), loop: false);
         await RelayHarness.WaitUntilAsync(() => subscribers.All(s => s.Count == sent), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task H264IsForwardedAndSubscribersAreAnsweredWithIt()
+    {
+        await using var relay = await RelayHarness.StartAsync();
+        var publisher = await relay.PublishAsync("live", codec: RtcCodec.H264);
+        Assert.Equal(RtcCodec.H264, publisher.VideoCodec);
+        var subscriber = await relay.SubscribeAsync("live"); // offers VP8 first, then H264
+        Assert.Equal(RtcCodec.H264, subscriber.Connection.VideoCodec);
+        Assert.DoesNotContain("VP8", subscriber.Connection.RemoteDescription, StringComparison.Ordinal);
+
+        await using var file = File.OpenRead(Path.Combine(RepoPaths.Root, "tests", "assets", "test-320x240-30fps.h264"));
+        var clip = await MediaClip.LoadH264Async(file, MediaTimebase.FromFrameRate(30));
+        long sent = await RtcClipSender.SendAsync(publisher, clip, loop: false);
+        await RelayHarness.WaitUntilAsync(() => subscriber.Count == sent, TimeSpan.FromSeconds(10));
+        Assert.True(subscriber.FirstIsKeyFrame);
+        Assert.True(relay.Node.GetStats().Single().Video.KeyFrames >= 2); // IDR every 30 frames
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Text;
+using Casto.WebRtc.Codecs;
 using Casto.WebRtc.Media;
 using Casto.WebRtc.PeerConnection;
 using Casto.WebRtc.Sdp;
@@ -9,7 +10,7 @@ namespace Casto.Cli.Commands;
 
 /// <summary>
 /// <c>casto broadcast STREAM --whip URL [--file F] [--token T] [--seconds S]</c>: publishes the built-in VP8 clip (or an
-/// IVF file), looped, to a WHIP endpoint. A URL whose last segment is <c>whip</c> gets <c>/STREAM</c> appended; any other
+/// IVF or H264 file), looped, to a WHIP endpoint. A URL whose last segment is <c>whip</c> gets <c>/STREAM</c> appended; any other
 /// is used as given. Prints <c>{"stream":…,"resource":…}</c> once connected, then
 /// <c>{"packetsSent":…,"bitrateKbps":…,"nacks":…,"plis":…}</c> every second; DELETEs the resource on exit.
 /// </summary>
@@ -19,7 +20,7 @@ internal static class BroadcastCommand
     {
         var stream = new Argument<string>("STREAM") { Description = "The stream name." };
         var whip = new Option<string>("--whip") { Description = "The WHIP endpoint, e.g. http://127.0.0.1:8080/whip.", HelpName = "URL", Required = true };
-        var file = new Option<string?>("--file") { Description = "A VP8 IVF file to play instead of the built-in clip.", HelpName = "FILE" };
+        var file = new Option<string?>("--file") { Description = "A VP8 IVF file, or an H264 Annex-B file (.h264, 30 fps), to play instead of the built-in clip.", HelpName = "FILE" };
         var token = new Option<string?>("--token") { Description = "Bearer token for the WHIP endpoint.", HelpName = "TOKEN" };
         var seconds = new Option<double>("--seconds") { Description = "Stop after this long (0: until interrupted).", DefaultValueFactory = _ => 0 };
         var command = new Command("broadcast", "Publish the built-in clip (or an IVF file) to a WHIP endpoint.") { stream, whip, file, token, seconds };
@@ -60,14 +61,22 @@ internal static class BroadcastCommand
         }
 
         await using var input = File.OpenRead(file);
-        return await MediaClip.LoadIvfAsync(input, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return file.EndsWith(".h264", StringComparison.OrdinalIgnoreCase) || file.EndsWith(".264", StringComparison.OrdinalIgnoreCase)
+            ? await MediaClip.LoadH264Async(input, new MediaTimebase(1, 30), cancellationToken: cancellationToken).ConfigureAwait(false)
+            : await MediaClip.LoadIvfAsync(input, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<int> PublishAsync(
         string name, Uri endpoint, MediaClip clip, string? token, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
-        await using var pc = new RtcPeerConnection(new RtcPeerConnectionOptions { Direction = SdpDirection.SendOnly, Audio = false, ReceiveQueueCapacity = 0 });
+        await using var pc = new RtcPeerConnection(new RtcPeerConnectionOptions
+        {
+            Direction = SdpDirection.SendOnly,
+            Audio = false,
+            ReceiveQueueCapacity = 0,
+            VideoCodecs = [clip.Codec == "H264" ? RtcCodec.H264 : RtcCodec.Vp8],
+        });
         string offer = await pc.CreateOfferAsync(cancellationToken).ConfigureAwait(false);
         pc.SetLocalDescription(RtcSdpType.Offer, offer);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(offer, Encoding.UTF8) };

@@ -48,6 +48,9 @@ public sealed partial class ForwardedStream : IDisposable
         }
     }
 
+    /// <summary>The video codec children must accept: the current source's (VP8 before one).</summary>
+    public RtcCodec VideoCodec => _video.Codec;
+
     /// <summary>Children now.</summary>
     public int SubscriberCount => _video.SubscriberCount;
 
@@ -77,6 +80,7 @@ public sealed partial class ForwardedStream : IDisposable
             _audio.OnSourceChanged();
         }
 
+        _video.Codec = source.VideoCodec;
         source.RtpReceived += OnSourcePacket;
         Log.SourceSet(_logger, Name, previous is not null);
     }

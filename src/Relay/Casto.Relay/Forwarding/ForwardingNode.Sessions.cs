@@ -1,4 +1,5 @@
 // Spec: https://www.rfc-editor.org/rfc/rfc9725#section-4.2 (session setup), §4.4 (session termination)
+using Casto.WebRtc.Codecs;
 using Casto.WebRtc.PeerConnection;
 
 namespace Casto.Relay.Forwarding;
@@ -7,12 +8,12 @@ namespace Casto.Relay.Forwarding;
 public sealed partial class ForwardingNode
 {
     /// <summary>The reservation (pending, and for subscribers the subscriber count) is held by the caller.</summary>
-    private async Task<ForwardingSession> OpenAsync(string stream, string offer, bool isPublisher, CancellationToken cancellationToken)
+    private async Task<ForwardingSession> OpenAsync(string stream, string offer, bool isPublisher, CancellationToken cancellationToken, RtcCodec? codec = null)
     {
         RtcPeerConnection? pc = null;
         try
         {
-            pc = new RtcPeerConnection(ConnectionOptions(isPublisher));
+            pc = new RtcPeerConnection(ConnectionOptions(isPublisher, codec));
             pc.SetRemoteDescription(RtcSdpType.Offer, offer);
             string answer = await pc.CreateAnswerAsync(cancellationToken).ConfigureAwait(false);
             pc.SetLocalDescription(RtcSdpType.Answer, answer);

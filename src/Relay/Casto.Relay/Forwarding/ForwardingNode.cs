@@ -1,5 +1,6 @@
 // Spec: https://www.rfc-editor.org/rfc/rfc9725#section-4 (WHIP sessions), https://datatracker.ietf.org/doc/draft-ietf-wish-whep/ (WHEP sessions)
 using System.Security.Cryptography;
+using Casto.WebRtc.Codecs;
 using Casto.WebRtc.PeerConnection;
 using Casto.WebRtc.Sdp;
 using Casto.WebRtc.Timers;
@@ -115,6 +116,7 @@ public sealed partial class ForwardingNode : IAsyncDisposable
     {
         CheckName(stream);
         ArgumentNullException.ThrowIfNull(offer);
+        RtcCodec codec;
         lock (_gate)
         {
             ThrowIfClosed();
@@ -131,9 +133,10 @@ public sealed partial class ForwardingNode : IAsyncDisposable
 
             _pending++;
             _subscribers++;
+            codec = s.VideoCodec;
         }
 
-        return OpenAsync(stream, offer, isPublisher: false, cancellationToken);
+        return OpenAsync(stream, offer, isPublisher: false, cancellationToken, codec);
     }
 
     /// <summary>Ends the session <paramref name="sessionId"/> (its connection is closed). Throws SessionNotFound.</summary>
@@ -172,8 +175,9 @@ public sealed partial class ForwardingNode : IAsyncDisposable
 
     private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 
-    private RtcPeerConnectionOptions ConnectionOptions(bool isPublisher) => new()
+    private RtcPeerConnectionOptions ConnectionOptions(bool isPublisher, RtcCodec? codec) => new()
     {
+        VideoCodecs = codec is { } c ? [c] : [RtcCodec.Vp8, RtcCodec.H264],
         Direction = isPublisher ? SdpDirection.RecvOnly : SdpDirection.SendOnly,
         Audio = true,
         ReceiveQueueCapacity = 0,

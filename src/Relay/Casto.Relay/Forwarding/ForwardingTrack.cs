@@ -40,7 +40,8 @@ internal sealed partial class ForwardingTrack : IDisposable
         _history = new PacketHistory(options.HistorySize, options.MaxPacketSize);
     }
 
-    public RtcCodec Codec { get; }
+    /// <summary>The codec of the current source (set when the source changes).</summary>
+    public RtcCodec Codec { get; set; }
 
     public int ClockRate { get; }
 

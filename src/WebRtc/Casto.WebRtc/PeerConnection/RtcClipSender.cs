@@ -8,7 +8,7 @@ using Casto.WebRtc.Rtp;
 namespace Casto.WebRtc.PeerConnection;
 
 /// <summary>
-/// Sends a VP8 <see cref="MediaClip"/> over a connected <see cref="RtcPeerConnection"/> in real time: frames paced by
+/// Sends a VP8 or H264 <see cref="MediaClip"/> over a connected <see cref="RtcPeerConnection"/> in real time: frames paced by
 /// <see cref="PacedMediaSource"/>, packetized per RFC 7741 with a 15-bit picture ID, random initial sequence number
 /// and timestamp (RFC 3550 §5.1), the negotiated payload type and the connection's SSRC. Buffers are reused.
 /// </summary>
@@ -23,6 +23,12 @@ public static class RtcClipSender
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(clip);
+        bool h264 = string.Equals(clip.Codec, "H264", StringComparison.OrdinalIgnoreCase);
+        if ((connection.VideoCodec == RtcCodec.H264) != h264)
+        {
+            throw new PeerConnectionException(PeerConnectionError.InvalidState, $"The clip is {clip.Codec} but the connection negotiated {connection.VideoCodec}.");
+        }
+
         var source = new PacedMediaSource(clip, new PacedSourceOptions { Loop = loop, InitialRtpTimestamp = (uint)RandomNumberGenerator.GetInt32(int.MaxValue) }, timeProvider);
         ushort sequence = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue);
         int pictureId = RandomNumberGenerator.GetInt32(0x8000);
@@ -39,7 +45,9 @@ public static class RtcClipSender
                     Timestamp = frame.RtpTimestamp,
                     Ssrc = connection.Ssrc,
                 };
-                packets = Packetize(frame.Data.Span, pictureId, header, ref sequence, packets, bounds);
+                packets = h264
+                    ? PacketizeH264(frame.Data.Span, header, ref sequence, packets, bounds)
+                    : Packetize(frame.Data.Span, pictureId, header, ref sequence, packets, bounds);
                 foreach (var (offset, length) in bounds)
                 {
                     await connection.SendRtpAsync(packets.AsMemory(offset, length), cancellationToken).ConfigureAwait(false);
@@ -57,6 +65,36 @@ public static class RtcClipSender
         }
 
         return sent;
+    }
+
+    /// <summary>Writes an H264 access unit's RTP packets (single NAL units and FU-A) back to back into <paramref name="buffer"/>.</summary>
+    internal static byte[] PacketizeH264(ReadOnlySpan<byte> accessUnit, RtpHeader header, ref ushort sequence, byte[] buffer, List<(int Offset, int Length)> bounds)
+    {
+        bounds.Clear();
+        int needed = ((accessUnit.Length / (MaxPayloadSize - 2)) + 16) * (MaxPayloadSize + header.GetSize());
+        if (buffer.Length < needed)
+        {
+            buffer = new byte[needed];
+        }
+
+        byte[] payloadArray = ArrayPool<byte>.Shared.Rent(MaxPayloadSize);
+        var packetizer = new H264Packetizer(accessUnit, MaxPayloadSize);
+        int offset = 0;
+        while (packetizer.TryWriteNext(payloadArray, out int written, out bool last))
+        {
+            if (offset + MaxPayloadSize + header.GetSize() > buffer.Length)
+            {
+                Array.Resize(ref buffer, buffer.Length * 2); // many small NAL units: rare, and the buffer is reused
+            }
+
+            var h = header with { SequenceNumber = sequence++, Marker = last };
+            int length = RtpPacket.Write(h, payloadArray.AsSpan(0, written), buffer.AsSpan(offset));
+            bounds.Add((offset, length));
+            offset += length;
+        }
+
+        ArrayPool<byte>.Shared.Return(payloadArray);
+        return buffer;
     }
 
     /// <summary>Writes the frame's RTP packets back to back into <paramref name="buffer"/> (grown when needed).</summary>

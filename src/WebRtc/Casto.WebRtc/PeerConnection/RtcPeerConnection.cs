@@ -77,8 +77,11 @@ public sealed partial class RtcPeerConnection : IAsyncDisposable
     /// <summary>The negotiated Opus payload type, or -1 when no audio section was accepted.</summary>
     public int AudioPayloadType { get; private set; } = -1;
 
-    /// <summary>The negotiated VP8 payload type (the offer's number once an answer exists); RTP we send should carry it.</summary>
+    /// <summary>The negotiated video payload type (the offer's number once an answer exists); RTP we send should carry it.</summary>
     public int VideoPayloadType { get; private set; } = RtcSdp.Vp8PayloadType;
+
+    /// <summary>The negotiated video codec (VP8 until an answer exists).</summary>
+    public Codecs.RtcCodec VideoCodec { get; private set; } = Codecs.RtcCodec.Vp8;
 
     /// <summary>What the peer's description says about its side of the video section (sendrecv, recvonly, …).</summary>
     public SdpDirection? RemoteDirection => _remote?.Direction;
@@ -139,7 +142,7 @@ public sealed partial class RtcPeerConnection : IAsyncDisposable
         {
             ThrowIfClosed();
             var answer = RtcSdp.CreateAnswer(_remoteSdp, ice, _certificate, _options, Ids);
-            VideoPayloadType = RtcSdp.Vp8PayloadTypeOf(answer);
+            (VideoCodec, VideoPayloadType) = RtcSdp.ChooseVideo(answer, _options.VideoCodecs)!.Value;
             AudioPayloadType = RtcSdp.OpusPayloadTypeOf(answer);
             return answer.ToString();
         }
@@ -222,7 +225,8 @@ public sealed partial class RtcPeerConnection : IAsyncDisposable
             _remote = parameters;
             if (type == RtcSdpType.Answer)
             {
-                VideoPayloadType = RtcSdp.Vp8PayloadTypeOf(parsed);
+                (VideoCodec, VideoPayloadType) = RtcSdp.ChooseVideo(parsed, _options.VideoCodecs)
+                    ?? throw new PeerConnectionException(PeerConnectionError.InvalidSdp, "The answer accepts none of our video codecs.");
                 AudioPayloadType = RtcSdp.OpusPayloadTypeOf(parsed);
             }
         }

@@ -1,5 +1,6 @@
 // Spec: https://www.w3.org/TR/webrtc/#rtcconfiguration-dictionary
 using System.Net;
+using Casto.WebRtc.Codecs;
 using Casto.WebRtc.Ice;
 using Casto.WebRtc.Rtcp;
 using Casto.WebRtc.Sdp;
@@ -16,6 +17,13 @@ public sealed class RtcPeerConnectionOptions
 
     /// <summary>SSRC we announce in a=ssrc for video; the RTP packets we send should carry it. 0 (default) picks a random one.</summary>
     public uint Ssrc { get; set; }
+
+    /// <summary>
+    /// Video codecs we offer, or accept from an offer, in preference order; an answer carries exactly one (the first of
+    /// these the offer has). H264 is packetization mode 1 (any profile in answers; constrained baseline in offers).
+    /// Default VP8, then H264.
+    /// </summary>
+    public IReadOnlyList<RtcCodec> VideoCodecs { get; set; } = [RtcCodec.Vp8, RtcCodec.H264];
 
     /// <summary>Also offer, or accept an offered, Opus audio section (bundled, passed through undecoded). Default true.</summary>
     public bool Audio { get; set; } = true;
@@ -84,6 +92,11 @@ public sealed class RtcPeerConnectionOptions
         ArgumentNullException.ThrowIfNull(TimeProvider);
         ArgumentNullException.ThrowIfNull(LoggerFactory);
         ArgumentNullException.ThrowIfNull(Rtcp);
+        ArgumentNullException.ThrowIfNull(VideoCodecs);
+        if (VideoCodecs.Count == 0 || VideoCodecs.Any(c => c == RtcCodec.Opus) || VideoCodecs.Distinct().Count() != VideoCodecs.Count)
+        {
+            throw new ArgumentException("VideoCodecs lists VP8 and/or H264, each once.", nameof(VideoCodecs));
+        }
         if (LocalAddresses.Count == 0 && IceServers.Count == 0)
         {
             throw new ArgumentException("Need at least one local address or ICE server.", nameof(LocalAddresses));

@@ -16,7 +16,7 @@ internal sealed record RtcRemoteParameters(
 internal sealed record RtcLocalIds(uint VideoSsrc, uint AudioSsrc, string StreamId, ulong SessionId);
 
 /// <summary>Builds our offers/answers (a bundled VP8 video m-line, optionally Opus audio) and checks remote descriptions.</summary>
-internal static class RtcSdp
+internal static partial class RtcSdp
 {
     public const int Vp8PayloadType = 96;
     public const int OpusPayloadType = 111;
@@ -32,9 +32,7 @@ internal static class RtcSdp
         };
         sdp.Groups.Add(new SdpGroup("BUNDLE", options.Audio ? Mid + " " + AudioMid : Mid));
         var m = OfferSection("video", Mid, Vp8PayloadType, ice, certificate, options.Direction);
-        m.RtpMaps.Add(new SdpRtpMap(Vp8PayloadType, "VP8", 90000, null));
-        m.RtcpFeedbacks.Add(new SdpRtcpFeedback(Vp8PayloadType, "nack", null));
-        m.RtcpFeedbacks.Add(new SdpRtcpFeedback(Vp8PayloadType, "nack", "pli"));
+        AddOfferedVideo(m, options.VideoCodecs);
         AddSender(m, options.Direction, ids);
         AddCandidates(m, ice);
         sdp.Media.Add(m);
@@ -62,8 +60,10 @@ internal static class RtcSdp
             Rtx = false,
             SessionId = ids.SessionId,
         };
+        var (codec, payloadType) = ChooseVideo(offer, options.VideoCodecs)
+            ?? throw new PeerConnectionException(PeerConnectionError.InvalidSdp, "The offer's video section has none of our codecs.");
         answerOptions.Codecs.Clear();
-        answerOptions.Codecs.Add(JsepCodec.Vp8);
+        answerOptions.Codecs.Add(JsepOf(codec));
         if (options.Audio)
         {
             answerOptions.Codecs.Add(JsepCodec.Opus); // passed through, never decoded
@@ -78,6 +78,11 @@ internal static class RtcSdp
             throw new PeerConnectionException(PeerConnectionError.InvalidSdp, "The remote offer cannot be answered: " + ex.Message, ex);
         }
 
+        if (answer.Media.FirstOrDefault(x => x.Kind == "video" && x.Port != 0 && x.IsRtp) is { } video)
+        {
+            KeepOnly(video, payloadType);
+        }
+
         foreach (var section in answer.Media.Where(x => x.Port != 0 && x.IsRtp))
         {
             AddSender(section, section.EffectiveDirection, ids);
@@ -86,13 +91,6 @@ internal static class RtcSdp
         AddCandidates(answer.Media.First(x => x.Port != 0), ice);
         return answer;
     }
-
-    /// <summary>The payload type of VP8/90000 in the (first usable) video section of <paramref name="sdp"/>.</summary>
-    public static int Vp8PayloadTypeOf(SessionDescription sdp) =>
-        sdp.Media.Where(x => x.Kind == "video" && x.Port != 0 && x.IsRtp)
-            .SelectMany(x => x.RtpMaps)
-            .FirstOrDefault(r => string.Equals(r.EncodingName, "VP8", StringComparison.OrdinalIgnoreCase) && r.ClockRate == 90000)
-            ?.PayloadType ?? Vp8PayloadType;
 
     /// <summary>The payload type of opus/48000 in the (first usable) audio section of <paramref name="sdp"/>, or -1.</summary>
     public static int OpusPayloadTypeOf(SessionDescription sdp) =>
@@ -116,9 +114,9 @@ internal static class RtcSdp
 
         var m = sdp.Media.FirstOrDefault(x => x.Kind == "video" && x.Port != 0 && x.IsRtp)
             ?? throw Invalid("No usable video m= section.");
-        if (!m.RtpMaps.Any(r => string.Equals(r.EncodingName, "VP8", StringComparison.OrdinalIgnoreCase) && r.ClockRate == 90000))
+        if (ChooseVideo(sdp, [Codecs.RtcCodec.Vp8, Codecs.RtcCodec.H264]) is null)
         {
-            throw Invalid("The video m= section offers no VP8/90000.");
+            throw Invalid("The video m= section offers neither VP8/90000 nor H264/90000 (packetization-mode=1).");
         }
 
         string ufrag = m.IceUfrag ?? sdp.IceUfrag ?? throw Invalid("Missing a=ice-ufrag.");

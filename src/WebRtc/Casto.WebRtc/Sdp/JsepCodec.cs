@@ -24,6 +24,12 @@ public sealed record JsepCodec(string Kind, string Name, int ClockRate, int? Cha
     /// <summary>The codecs Casto supports by default: VP8, H.264 (packetization-mode=1, 42e01f), Opus.</summary>
     public static IReadOnlyList<JsepCodec> Defaults { get; } = [Vp8, H264, Opus];
 
+    /// <summary>H264 of any profile in packetization mode 1; an answer repeats the offer's fmtp (a relay passes the stream through undecoded).</summary>
+    public static JsepCodec H264AnyProfile { get; } = new("video", "H264", 90000, null, null, VideoFeedback) { AnyProfile = true };
+
+    /// <summary>For H264: match any profile-level-id (packetization mode 1 still required) and answer with the offer's fmtp.</summary>
+    public bool AnyProfile { get; init; }
+
     /// <summary>True when an offered rtpmap (and its fmtp) is this codec.</summary>
     public bool Matches(SdpRtpMap rtpMap, SdpFmtp? fmtp)
     {
@@ -40,8 +46,13 @@ public sealed record JsepCodec(string Kind, string Name, int ClockRate, int? Cha
         }
 
         // RFC 6184 §8.2.2: packetization-mode must be equal (default 0) and the profile must match; levels may differ.
-        var ours = new SdpFmtp(0, Parameters ?? string.Empty).ToDictionary();
+        var ours = new SdpFmtp(0, Parameters ?? "packetization-mode=1").ToDictionary();
         var theirs = (fmtp ?? new SdpFmtp(0, string.Empty)).ToDictionary();
+        if (AnyProfile)
+        {
+            return Get(theirs, "packetization-mode", "0") == "1";
+        }
+
         return Get(ours, "packetization-mode", "0") == Get(theirs, "packetization-mode", "0")
             && H264Profile(Get(ours, "profile-level-id", "42000a")) is { } profile
             && profile == H264Profile(Get(theirs, "profile-level-id", "42000a"));

@@ -145,6 +145,10 @@ public static class JsepNegotiator
             {
                 section.Fmtps.Add(new SdpFmtp(pt, codec.Parameters));
             }
+            else if (codec.AnyProfile && offered.GetFmtp(pt) is { } offeredFmtp)
+            {
+                section.Fmtps.Add(offeredFmtp);
+            }
 
             var rtx = options.Rtx ? offered.Fmtps.FirstOrDefault(f =>
                 offered.GetRtpMap(f.Format) is { } r && string.Equals(r.EncodingName, "rtx", StringComparison.OrdinalIgnoreCase)
