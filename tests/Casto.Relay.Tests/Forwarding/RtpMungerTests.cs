@@ -51,7 +51,7 @@ public sealed class RtpMungerTests
         munger.BeforeSend(10, 0, 0, Frequency, 90_000);
         Assert.False(munger.TryMapNack(9, out _));
         Assert.True(munger.TryMapNack(10, out _));
-        Assert.True(munger.TryMapNack(11, out _));
+        Assert.False(munger.TryMapNack(11, out _)); // never sent to the child: nothing it can miss
     }
 
     [Fact]
@@ -68,5 +68,27 @@ public sealed class RtpMungerTests
             return (ushort)(newSeq + munger.Rewrite.SequenceOffset) == (ushort)(lastSeq + 1)
                 && newTs + munger.Rewrite.TimestampOffset == lastTs + 1800;
         }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void LongStreamsKeepForwardingAndAnsweringNacksAcrossManyWraps()
+    {
+        var munger = new RtpMunger(1, 96);
+        ushort seq = 100;
+        for (int i = 0; i < 200_000; i++, seq++)
+        {
+            Assert.False(munger.IsBeforeStart(seq), $"packet {i} (seq {seq}) taken for one before the start");
+            munger.BeforeSend(seq, (uint)i * 3000, 0, Frequency, 90_000);
+            munger.AfterSend(seq, (uint)i * 3000, 0);
+        }
+
+        Assert.True(munger.TryMapNack((ushort)(seq - 5), out _)); // a recent loss, 200k packets in
+        Assert.False(munger.IsBeforeStart((ushort)(seq - 1000))); // a late packet long after the start
+
+        var young = new RtpMunger(1, 96);
+        young.BeforeSend(5000, 0, 0, Frequency, 90_000);
+        young.BeforeSend(5010, 0, 0, Frequency, 90_000);
+        Assert.True(young.IsBeforeStart(4999));
+        Assert.False(young.IsBeforeStart(5003));
     }
 }

@@ -130,7 +130,7 @@ internal sealed partial class ForwardingTrack : IDisposable
     private void Send(TrackSubscriber s, ReadOnlySpan<byte> packet, ushort seq, uint timestamp, long now)
     {
         RtpMunger munger = s.Munger;
-        if (munger.Started && (short)(seq - munger.FirstUpstreamSequence) < 0)
+        if (munger.IsBeforeStart(seq))
         {
             return;
         }

@@ -18,6 +18,8 @@ internal sealed class RtpMunger(uint ssrc, int payloadType)
     private uint _lastTimestamp;
     private long _lastSentAt;
     private bool _rebasePending;
+    private ushort _newestUpstream;
+    private long _span; // upstream sequence numbers from FirstUpstreamSequence to _newestUpstream, unwrapped
 
     /// <summary>The rewrite for packets of the current source.</summary>
     public ref readonly RtcRtpRewrite Rewrite => ref _rewrite;
@@ -54,7 +56,28 @@ internal sealed class RtpMunger(uint ssrc, int payloadType)
         {
             Started = true;
             FirstUpstreamSequence = sequence;
+            (_newestUpstream, _span) = (sequence, 0);
         }
+        else if ((short)(sequence - _newestUpstream) > 0)
+        {
+            _span += (ushort)(sequence - _newestUpstream);
+            _newestUpstream = sequence;
+        }
+    }
+
+    /// <summary>
+    /// True for an upstream sequence number from before this child's first packet of the current source (a late
+    /// retransmission it never had the original of). Unwrapped: correct however long the stream has run.
+    /// </summary>
+    public bool IsBeforeStart(ushort sequence)
+    {
+        if (!Started)
+        {
+            return false;
+        }
+
+        ushort back = (ushort)(_newestUpstream - sequence);
+        return back < 0x8000 && back > _span; // behind the newest by more than the child has seen
     }
 
     /// <summary>After a packet went to the child: remembers the child's last sequence number and timestamp.</summary>
@@ -75,6 +98,6 @@ internal sealed class RtpMunger(uint ssrc, int payloadType)
     public bool TryMapNack(ushort childSequence, out ushort upstreamSequence)
     {
         upstreamSequence = (ushort)(childSequence - _rewrite.SequenceOffset);
-        return Started && (short)(upstreamSequence - FirstUpstreamSequence) >= 0;
+        return Started && !IsBeforeStart(upstreamSequence) && (ushort)(_newestUpstream - upstreamSequence) < 0x8000;
     }
 }

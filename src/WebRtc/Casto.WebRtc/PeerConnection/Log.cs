@@ -29,4 +29,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6007, Level = LogLevel.Warning, Message = "An RtpReceived handler threw; the packet was dropped for the handlers after it")]
     public static partial void HandlerFault(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 6008, Level = LogLevel.Debug, Message = "Peer connection {Id}: ICE {State}")]
+    public static partial void IceState(ILogger logger, string id, Casto.WebRtc.Ice.IceConnectionState state);
 }

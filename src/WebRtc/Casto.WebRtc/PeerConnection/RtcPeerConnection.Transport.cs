@@ -186,6 +186,7 @@ public sealed partial class RtcPeerConnection
 
     private void OnIceStateChanged(object? sender, IceConnectionState state)
     {
+        Log.IceState(_logger, _streamId, state);
         switch (state)
         {
             // DTLS starts on the first valid pair (RFC 8445 §12: media may flow before nomination; Chromium sends
