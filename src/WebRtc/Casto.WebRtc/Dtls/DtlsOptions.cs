@@ -31,10 +31,10 @@ internal sealed class DtlsOptions
     public int ReceiveQueueCapacity { get; set; } = 64;
 
     /// <summary>
-    /// SRTP profiles in our order of preference (default AES_CM_128_HMAC_SHA1_80 then AEAD_AES_128_GCM). The
+    /// SRTP profiles in our order of preference (default AEAD_AES_128_GCM, hardware AES-GCM and one pass, then AES_CM_128_HMAC_SHA1_80). The
     /// client offers them; the server picks the first one the client also offers.
     /// </summary>
-    public IReadOnlyList<SrtpProfile> SrtpProfiles { get; set; } = [SrtpProfile.Aes128CmHmacSha1_80, SrtpProfile.AeadAes128Gcm];
+    public IReadOnlyList<SrtpProfile> SrtpProfiles { get; set; } = [SrtpProfile.AeadAes128Gcm, SrtpProfile.Aes128CmHmacSha1_80];
 
     /// <summary>Options of the SRTP contexts created after the handshake (default <see cref="Srtp.SrtpOptions"/> defaults).</summary>
     public SrtpOptions? SrtpOptions { get; set; }

@@ -64,37 +64,54 @@ public sealed partial class RtcPeerConnection
     /// <summary>RFC 9443 demux of the ICE datagrams: DTLS to the DTLS transport, SRTP unprotected in place.</summary>
     private async Task PumpAsync(IceAgent ice, QueuedDatagramTransport dtlsQueue, CancellationToken cancellationToken)
     {
+        // No token on the wait: a cancelable wait allocates a waiter per datagram. Close completes the ICE channel.
+        var reader = ice.Datagrams;
         try
         {
-            await foreach (var datagram in ice.Datagrams.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            while (!cancellationToken.IsCancellationRequested && await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                using (datagram)
+                while (reader.TryRead(out var datagram))
                 {
-                    switch (datagram.Kind)
+                    using (datagram)
                     {
-                        case PacketKind.Dtls when Volatile.Read(ref _inbound) is not null && datagram.Data.Span[0] == DtlsAlertContentType:
-                            // After the handshake the only alerts are close_notify or fatal ones: the association is over.
-                            _ = Task.Run(CloseAsync, CancellationToken.None);
+                        if (!Dispatch(datagram, dtlsQueue))
+                        {
                             return;
-                        case PacketKind.Dtls:
-                            dtlsQueue.TryEnqueue(datagram.Data.Span);
-                            break;
-                        case PacketKind.Rtp:
-                            Receive(datagram.Writable);
-                            break;
-                        case PacketKind.Rtcp:
-                            ReceiveRtcp(datagram.Writable);
-                            break;
+                        }
                     }
                 }
             }
         }
-        catch (OperationCanceledException)
-        {
-        }
         catch (System.Threading.Channels.ChannelClosedException)
         {
         }
+        catch (ObjectDisposedException)
+        {
+            // Closing released the SRTP keys while a datagram was being unprotected: the pump is done.
+        }
+    }
+
+    /// <summary>One datagram to DTLS, SRTP or SRTCP; false when a DTLS alert ended the association.</summary>
+    private bool Dispatch(IceDatagram datagram, QueuedDatagramTransport dtlsQueue)
+    {
+        switch (datagram.Kind)
+        {
+            case PacketKind.Dtls when Volatile.Read(ref _inbound) is not null && datagram.Data.Span[0] == DtlsAlertContentType:
+                // After the handshake the only alerts are close_notify or fatal ones: the association is over.
+                _ = Task.Run(CloseAsync, CancellationToken.None);
+                return false;
+            case PacketKind.Dtls:
+                dtlsQueue.TryEnqueue(datagram.Data.Span);
+                break;
+            case PacketKind.Rtp:
+                Receive(datagram.Writable);
+                break;
+            case PacketKind.Rtcp:
+                ReceiveRtcp(datagram.Writable);
+                break;
+        }
+
+        return true;
     }
 
     private void Receive(Span<byte> srtp)
