@@ -8,9 +8,12 @@ internal sealed class LoadGenResult
     private readonly List<(string Name, object? Value)> _fields = [];
 
     public static LoadGenResult From(
-        LoadGenOptions options, Publisher publisher, IReadOnlyList<Subscriber> subscribers, int failed, string? firstError, double joinSeconds,
-        ProcSample? publisherOnly, ProcSample? forwarderStart, ProcSample? forwarderEnd, ProcSample? selfStart, ProcSample? selfEnd)
+        LoadGenOptions options, Publisher publisher, IReadOnlyList<Subscriber> subscribers, (int Failed, string? FirstError, double Seconds) join,
+        ProcSample? publisherOnly, WindowProbe start, WindowProbe end)
     {
+        ArgumentNullException.ThrowIfNull(subscribers);
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(end);
         var delays = new DelayHistogram();
         long received = 0;
         long nacksSent = 0;
@@ -26,9 +29,9 @@ internal sealed class LoadGenResult
 
         long sent = publisher.WindowPackets;
         long expected = sent * subscribers.Count;
-        double? cpu = forwarderStart is { } fs && forwarderEnd is { } fe ? ProcSample.CpuPercent(fs, fe) : null;
-        double? selfCpu = selfStart is { } ss && selfEnd is { } se ? ProcSample.CpuPercent(ss, se) : null;
-        double? rss = forwarderEnd?.RssMb;
+        double? cpu = start.Forwarder is { } fs && end.Forwarder is { } fe ? ProcSample.CpuPercent(fs, fe) : null;
+        double? selfCpu = start.Self is { } ss && end.Self is { } se ? ProcSample.CpuPercent(ss, se) : null;
+        double? rss = end.Forwarder?.RssMb;
         var publisherStats = publisher.GetStats();
         var result = new LoadGenResult();
         result.Add("server", options.Server)
@@ -46,12 +49,17 @@ internal sealed class LoadGenResult
             .Add("packetsReceived", received)
             .Add("generatorCpuPercent", Round(selfCpu, 1))
             .Add("rssPublisherOnlyMb", Round(publisherOnly?.RssMb, 1))
-            .Add("rssWindowStartMb", Round(forwarderStart?.RssMb, 1))
+            .Add("rssWindowStartMb", Round(start.Forwarder?.RssMb, 1))
+            .Add("machineBusyPercent", Round(WindowProbe.MachineBusyPercent(start, end), 1))
+            .Add("forwarderUdpDrops", end.ForwarderUdp?.Drops - start.ForwarderUdp?.Drops)
+            .Add("generatorUdpDrops", end.SelfUdp?.Drops - start.SelfUdp?.Drops)
+            .Add("generatorUdpQueuedBytes", end.SelfUdp?.RxQueueBytes)
+            .Add("generatorUdpSockets", end.SelfUdp?.Sockets)
             .Add("delayP999Ms", Round(delays.PercentileMs(0.999), 2))
             .Add("windowSeconds", options.Seconds)
-            .Add("joinSeconds", Round(joinSeconds, 2))
-            .Add("joinFailed", failed)
-            .Add("firstJoinError", firstError)
+            .Add("joinSeconds", Round(join.Seconds, 2))
+            .Add("joinFailed", join.Failed)
+            .Add("firstJoinError", join.FirstError)
             .Add("subscriberNacksSent", nacksSent)
             .Add("subscriberUndecryptable", undecryptable)
             .Add("publisherRetransmits", publisherStats.RetransmittedPackets)

@@ -20,26 +20,23 @@ internal static class LoadGenRun
         try
         {
             await Task.Delay(PublisherSettle, cancellationToken).ConfigureAwait(false);
-            ProcSample? publisherOnly = Sample(options.Pid);
+            ProcSample? publisherOnly = options.Pid > 0 ? ProcSample.TryRead(options.Pid) : null;
             long joinStart = Stopwatch.GetTimestamp();
             var (failed, firstError) = await JoinAllAsync(options, signalling, publisher, window, subscribers, cancellationToken).ConfigureAwait(false);
             double joinSeconds = Stopwatch.GetElapsedTime(joinStart).TotalSeconds;
             await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds), cancellationToken).ConfigureAwait(false);
 
-            ProcSample? forwarderStart = Sample(options.Pid);
-            ProcSample? selfStart = ProcSample.TryRead(Environment.ProcessId);
+            var start = WindowProbe.Take(options.Pid);
             window.Open(TimeSpan.FromSeconds(options.Seconds));
             await Task.Delay(TimeSpan.FromSeconds(options.Seconds), cancellationToken).ConfigureAwait(false);
-            ProcSample? forwarderEnd = Sample(options.Pid);
-            ProcSample? selfEnd = ProcSample.TryRead(Environment.ProcessId);
+            var end = WindowProbe.Take(options.Pid);
             await Task.Delay(TimeSpan.FromSeconds(options.GraceSeconds), cancellationToken).ConfigureAwait(false);
             foreach (var subscriber in subscribers)
             {
                 await subscriber.StopCountingAsync().ConfigureAwait(false);
             }
 
-            return LoadGenResult.From(options, publisher, subscribers, failed, firstError, joinSeconds,
-                publisherOnly, forwarderStart, forwarderEnd, selfStart, selfEnd);
+            return LoadGenResult.From(options, publisher, subscribers, (failed, firstError, joinSeconds), publisherOnly, start, end);
         }
         finally
         {
@@ -50,8 +47,6 @@ internal static class LoadGenRun
             await publisher.DisposeAsync().ConfigureAwait(false);
         }
     }
-
-    private static ProcSample? Sample(int pid) => pid > 0 ? ProcSample.TryRead(pid) : null;
 
     private static async Task<(int Failed, string? FirstError)> JoinAllAsync(
         LoadGenOptions options, WhipClient signalling, Publisher publisher, MeasurementWindow window, List<Subscriber> joined, CancellationToken cancellationToken)
