@@ -4,7 +4,7 @@ namespace Casto.LoadGen;
 
 /// <summary>
 /// One-way delays in fixed buckets (no allocation when recording): 10 µs wide below 10 ms, 1 ms wide up to 1 s,
-/// then one overflow bucket. Single writer; merge after the writer stopped.
+/// 10 ms wide up to 10 s, then one overflow bucket. Single writer; merge after the writer stopped.
 /// </summary>
 internal sealed class DelayHistogram
 {
@@ -12,8 +12,11 @@ internal sealed class DelayHistogram
     private const int FineWidthUs = 10;
     private const int CoarseLimitUs = 1_000_000;
     private const int CoarseWidthUs = 1_000;
+    private const int SlowLimitUs = 10_000_000;
+    private const int SlowWidthUs = 10_000;
     private const int FineBuckets = FineLimitUs / FineWidthUs;
-    private const int Buckets = FineBuckets + ((CoarseLimitUs - FineLimitUs) / CoarseWidthUs) + 1;
+    private const int CoarseEnd = FineBuckets + ((CoarseLimitUs - FineLimitUs) / CoarseWidthUs);
+    private const int Buckets = CoarseEnd + ((SlowLimitUs - CoarseLimitUs) / SlowWidthUs) + 1;
     private static readonly double MicrosecondsPerTick = 1_000_000.0 / Stopwatch.Frequency;
     private readonly long[] _counts = new long[Buckets];
 
@@ -22,9 +25,10 @@ internal sealed class DelayHistogram
     public void Record(long delayTicks)
     {
         long us = (long)(Math.Max(0, delayTicks) * MicrosecondsPerTick);
-        int bucket = us < FineLimitUs
-            ? (int)(us / FineWidthUs)
-            : us < CoarseLimitUs ? FineBuckets + (int)((us - FineLimitUs) / CoarseWidthUs) : Buckets - 1;
+        int bucket = us < FineLimitUs ? (int)(us / FineWidthUs)
+            : us < CoarseLimitUs ? FineBuckets + (int)((us - FineLimitUs) / CoarseWidthUs)
+            : us < SlowLimitUs ? CoarseEnd + (int)((us - CoarseLimitUs) / SlowWidthUs)
+            : Buckets - 1;
         _counts[bucket]++;
         Count++;
     }
@@ -62,7 +66,8 @@ internal sealed class DelayHistogram
         return UpperEdgeUs(Buckets - 1) / 1000.0;
     }
 
-    private static long UpperEdgeUs(int bucket) => bucket < FineBuckets
-        ? (bucket + 1L) * FineWidthUs
-        : FineLimitUs + ((bucket - FineBuckets + 1L) * CoarseWidthUs);
+    private static long UpperEdgeUs(int bucket) =>
+        bucket < FineBuckets ? (bucket + 1L) * FineWidthUs
+        : bucket < CoarseEnd ? FineLimitUs + ((bucket - FineBuckets + 1L) * CoarseWidthUs)
+        : CoarseLimitUs + ((bucket - CoarseEnd + 1L) * SlowWidthUs);
 }

@@ -7,7 +7,7 @@ internal sealed class LoadGenOptions
 {
     public const string Usage =
         "usage: Casto.LoadGen --whip URL --whep URL [--subscribers N=10] [--seconds S=10] [--warmup S=3] [--pid PID] [--server NAME=casto]\n" +
-        "                     [--bitrate BPS=2500000] [--fps 30] [--parallel 16] [--grace S=1.5]";
+        "                     [--bitrate BPS=2500000] [--fps 30] [--parallel 16] [--grace S=3]";
 
     public required Uri Whip { get; init; }
 
@@ -32,7 +32,7 @@ internal sealed class LoadGenOptions
     public int Parallel { get; init; } = 16;
 
     /// <summary>After the window, how long late packets (and retransmissions) may still arrive.</summary>
-    public double GraceSeconds { get; init; } = 1.5;
+    public double GraceSeconds { get; init; } = 3;
 
     public static LoadGenOptions Parse(string[] args)
     {
@@ -69,7 +69,7 @@ internal sealed class LoadGenOptions
             Bitrate = int.Parse(Take("bitrate", "2500000"), CultureInfo.InvariantCulture),
             Fps = int.Parse(Take("fps", "30"), CultureInfo.InvariantCulture),
             Parallel = int.Parse(Take("parallel", "16"), CultureInfo.InvariantCulture),
-            GraceSeconds = double.Parse(Take("grace", "1.5"), CultureInfo.InvariantCulture),
+            GraceSeconds = double.Parse(Take("grace", "3"), CultureInfo.InvariantCulture),
         };
         if (values.Count > 0)
         {

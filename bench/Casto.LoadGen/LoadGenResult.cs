@@ -55,6 +55,8 @@ internal sealed class LoadGenResult
             .Add("generatorUdpDrops", end.SelfUdp?.Drops - start.SelfUdp?.Drops)
             .Add("generatorUdpQueuedBytes", end.SelfUdp?.RxQueueBytes)
             .Add("generatorUdpSockets", end.SelfUdp?.Sockets)
+            .Add("generatorQueuedPackets", end.QueuedPackets + end.IceQueued)
+            .Add("generatorIceQueueDrops", end.IceQueueFull - start.IceQueueFull)
             .Add("delayP999Ms", Round(delays.PercentileMs(0.999), 2))
             .Add("windowSeconds", options.Seconds)
             .Add("joinSeconds", Round(join.Seconds, 2))

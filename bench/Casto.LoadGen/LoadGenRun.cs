@@ -26,10 +26,10 @@ internal static class LoadGenRun
             double joinSeconds = Stopwatch.GetElapsedTime(joinStart).TotalSeconds;
             await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds), cancellationToken).ConfigureAwait(false);
 
-            var start = WindowProbe.Take(options.Pid);
+            var start = WindowProbe.Take(options.Pid, subscribers);
             window.Open(TimeSpan.FromSeconds(options.Seconds));
             await Task.Delay(TimeSpan.FromSeconds(options.Seconds), cancellationToken).ConfigureAwait(false);
-            var end = WindowProbe.Take(options.Pid);
+            var end = WindowProbe.Take(options.Pid, subscribers);
             await Task.Delay(TimeSpan.FromSeconds(options.GraceSeconds), cancellationToken).ConfigureAwait(false);
             foreach (var subscriber in subscribers)
             {
@@ -45,6 +45,10 @@ internal static class LoadGenRun
             await Parallel.ForEachAsync(subscribers, new ParallelOptions { MaxDegreeOfParallelism = options.Parallel }, async (s, _) =>
                 await s.CloseAsync(signalling).ConfigureAwait(false)).ConfigureAwait(false);
             await publisher.DisposeAsync().ConfigureAwait(false);
+            if (Subscriber.CloseErrors > 0)
+            {
+                await Console.Error.WriteLineAsync($"{Subscriber.CloseErrors} subscriber close(s) threw ObjectDisposedException (SRTP context disposed under the receive pump)").ConfigureAwait(false);
+            }
         }
     }
 

@@ -19,6 +19,7 @@ internal sealed class Subscriber : IAsyncDisposable
     private readonly MeasurementWindow _window;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _receive;
+    private static long s_closeErrors;
     private long _received;
     private long _distinct;
 
@@ -40,7 +41,16 @@ internal sealed class Subscriber : IAsyncDisposable
 
     public Uri? Location { get; private set; }
 
+    /// <summary>Closes that threw <see cref="ObjectDisposedException"/> (a race inside RtcPeerConnection's close).</summary>
+    public static long CloseErrors => Interlocked.Read(ref s_closeErrors);
+
+    /// <summary>Packets waiting in the connection's receive channel (read, not yet counted): the generator's own backlog.</summary>
+    public int Queued => _pc.RtpPackets.CanCount ? _pc.RtpPackets.Count : 0;
+
     public RtcpStats GetStats() => _pc.GetStats();
+
+    /// <summary>The ICE agent's datagrams dropped because its queue to the receive pump was full, and those queued now.</summary>
+    public (long QueueFull, int Queued)? IceBacklog => IceDiagnostics.Backlog(_pc);
 
     public static async Task<Subscriber> JoinAsync(WhipClient signalling, Uri whep, Publisher publisher, MeasurementWindow window, CancellationToken cancellationToken)
     {
@@ -91,7 +101,17 @@ internal sealed class Subscriber : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopCountingAsync().ConfigureAwait(false);
-        await _pc.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await _pc.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // RtcPeerConnection's receive pump can still be unprotecting a packet when close disposes the SRTP
+            // context; the close then rethrows it. Counted, not fatal for a benchmark run.
+            Interlocked.Increment(ref s_closeErrors);
+        }
+
         _stop.Dispose();
     }
 
