@@ -3,8 +3,10 @@
 # 127.0.0.1, driven by bench/Casto.LoadGen against a fresh forwarder per run; prints one JSON line per run and a
 # Markdown table. See bench/forwarder/README.md.
 #
-# Usage: bench/forwarder/run.sh [--server pion[,casto]] [--seconds S=10] [--warmup S=3] [N ...=10 50 100 200]
+# Usage: bench/forwarder/run.sh [--server pion[,casto]] [--seconds S=10] [--warmup S=3] [--no-build]
+#                               [--quiet-wait S=0] [N ...=10 50 100 200]
 #   --server casto is the hook for `casto serve` (not wired to a real server yet: see start_casto below).
+#   --quiet-wait S: before each run wait up to S seconds for the (shared) machine to be under 15% busy.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -12,13 +14,17 @@ root=$(pwd)
 servers=pion
 seconds=10
 warmup=3
+build=yes
+quiet_wait=0
 counts=()
 while [ $# -gt 0 ]; do
   case $1 in
     --server) servers=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --no-build) build=no; shift ;;
+    --quiet-wait) quiet_wait=$2; shift 2 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) counts+=("$1"); shift ;;
   esac
 done
@@ -82,21 +88,38 @@ stop_server() {
   server_pid=
 }
 
+# Waits up to $quiet_wait seconds until all cores together are under 15% busy over 2 s (/proc/stat).
+wait_quiet() {
+  local end=$(( $(date +%s) + quiet_wait )) a b busy idle
+  while [ "$(date +%s)" -lt "$end" ]; do
+    read -r -a a < /proc/stat; sleep 2; read -r -a b < /proc/stat
+    busy=$(( b[1] + b[2] + b[3] + b[6] + b[7] + b[8] - a[1] - a[2] - a[3] - a[6] - a[7] - a[8] ))
+    idle=$(( b[4] + b[5] - a[4] - a[5] ))
+    if [ $(( 100 * busy / (busy + idle + 1) )) -lt 15 ]; then return 0; fi
+  done
+  [ "$quiet_wait" = 0 ] || echo "machine still busy after ${quiet_wait}s; running anyway" >&2
+}
+
 # --- build everything once (one build at a time: the machine is shared) ---
-echo "building the load generator" >&2
-dotnet build "$root/bench/Casto.LoadGen" -c Release -nologo -v quiet >&2
 for server in ${servers//,/ }; do
-  case $server in
-    pion) echo "building the Pion forwarder" >&2; "$root/bench/pion-forwarder/build.sh" >&2 ;;
-    casto) build_casto ;;
-    *) echo "unknown server '$server' (pion or casto)" >&2; exit 2 ;;
-  esac
+  case $server in pion|casto) ;; *) echo "unknown server '$server' (pion or casto)" >&2; exit 2 ;; esac
 done
+if [ $build = yes ]; then
+  echo "building the load generator" >&2
+  dotnet build "$root/bench/Casto.LoadGen" -c Release -nologo -v quiet >&2
+  for server in ${servers//,/ }; do
+    case $server in
+      pion) echo "building the Pion forwarder" >&2; "$root/bench/pion-forwarder/build.sh" >&2 ;;
+      casto) build_casto ;;
+    esac
+  done
+fi
 
 # --- runs ---
 for n in "${counts[@]}"; do
   for server in ${servers//,/ }; do
     : > "$server_out"
+    wait_quiet
     "start_$server"
     echo "== $server, $n subscribers (forwarder pid $server_pid on $server_http)" >&2
     if line=$(dotnet "$loadgen" --whip "http://$server_http/whip/bench" --whep "http://$server_http/whep/bench" \

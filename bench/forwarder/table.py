@@ -14,6 +14,7 @@ COLUMNS = [
     ("rssMb", "RSS MB", "{:.1f}"),
     ("rssPerSubscriberMb", "RSS/subscriber MB", "{:.2f}"),
     ("generatorCpuPercent", "generator CPU %", "{:.1f}"),
+    ("machineBusyPercent", "machine busy %", "{:.0f}"),
 ]
 
 
