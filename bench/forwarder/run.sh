@@ -3,8 +3,9 @@
 # 127.0.0.1, driven by bench/Casto.LoadGen against a fresh forwarder per run; prints one JSON line per run and a
 # Markdown table. See bench/forwarder/README.md.
 #
-# Usage: bench/forwarder/run.sh [--server pion[,casto]] [--seconds S=10] [--warmup S=3] [--no-build]
+# Usage: bench/forwarder/run.sh [--server pion[,pion-gcm][,casto]] [--seconds S=10] [--warmup S=3] [--no-build]
 #                               [--quiet-wait S=0] [N ...=10 50 100 200]
+#   pion-gcm: the same Pion forwarder offering only AEAD_AES_128_GCM (Casto's client otherwise picks SHA1_80).
 #   --server casto is the hook for `casto serve` (not wired to a real server yet: see start_casto below).
 #   --quiet-wait S: before each run wait up to S seconds for the (shared) machine to be under 15% busy.
 set -euo pipefail
@@ -42,9 +43,17 @@ server_http=
 server_out=$(mktemp)
 trap 'stop_server; rm -f "$server_out"' EXIT
 
-start_pion() {
-  "$root/bench/pion-forwarder/bin/pion-forwarder" -http 127.0.0.1:0 > "$server_out" 2> "$out_dir/pion.stderr" &
+start_pion() { # [-srtp gcm]
+  "$root/bench/pion-forwarder/bin/pion-forwarder" -http 127.0.0.1:0 "$@" > "$server_out" 2> "$out_dir/pion.stderr" &
   wait_ready pid
+}
+
+start_server() {
+  case $1 in
+    pion) start_pion ;;
+    pion-gcm) start_pion -srtp gcm ;;
+    casto) start_casto ;;
+  esac
 }
 
 # ==== HOOK: casto serve ========================================================================================
@@ -102,14 +111,14 @@ wait_quiet() {
 
 # --- build everything once (one build at a time: the machine is shared) ---
 for server in ${servers//,/ }; do
-  case $server in pion|casto) ;; *) echo "unknown server '$server' (pion or casto)" >&2; exit 2 ;; esac
+  case $server in pion|pion-gcm|casto) ;; *) echo "unknown server '$server' (pion, pion-gcm or casto)" >&2; exit 2 ;; esac
 done
 if [ $build = yes ]; then
   echo "building the load generator" >&2
   dotnet build "$root/bench/Casto.LoadGen" -c Release -nologo -v quiet >&2
   for server in ${servers//,/ }; do
     case $server in
-      pion) echo "building the Pion forwarder" >&2; "$root/bench/pion-forwarder/build.sh" >&2 ;;
+      pion|pion-gcm) echo "building the Pion forwarder" >&2; "$root/bench/pion-forwarder/build.sh" >&2 ;;
       casto) build_casto ;;
     esac
   done
@@ -120,7 +129,7 @@ for n in "${counts[@]}"; do
   for server in ${servers//,/ }; do
     : > "$server_out"
     wait_quiet
-    "start_$server"
+    start_server "$server"
     echo "== $server, $n subscribers (forwarder pid $server_pid on $server_http)" >&2
     if line=$(dotnet "$loadgen" --whip "http://$server_http/whip/bench" --whep "http://$server_http/whep/bench" \
         --subscribers "$n" --seconds "$seconds" --warmup "$warmup" --pid "$server_pid" --server "$server"); then

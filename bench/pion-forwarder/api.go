@@ -3,6 +3,7 @@ package main
 import (
 	"net"
 
+	"github.com/pion/dtls/v2"
 	"github.com/pion/ice/v2"
 	"github.com/pion/interceptor"
 	"github.com/pion/webrtc/v3"
@@ -10,7 +11,9 @@ import (
 
 // newAPI builds what webrtc.NewPeerConnection builds by default in the broadcast example (default codecs and
 // default interceptors), plus a SettingEngine that keeps every candidate on 127.0.0.1/UDP4 with no mDNS.
-func newAPI() (*webrtc.API, error) {
+// gcmOnly offers only AEAD_AES_128_GCM in DTLS-SRTP; by default Pion offers GCM and AES_CM_128_HMAC_SHA1_80 and
+// the DTLS server (the WHIP/WHEP client, which offered actpass) picks.
+func newAPI(gcmOnly bool) (*webrtc.API, error) {
 	mediaEngine := &webrtc.MediaEngine{}
 	if err := mediaEngine.RegisterDefaultCodecs(); err != nil {
 		return nil, err
@@ -28,6 +31,9 @@ func newAPI() (*webrtc.API, error) {
 	settings.SetIPFilter(func(ip net.IP) bool { return ip.Equal(net.IPv4(127, 0, 0, 1)) })
 	settings.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
 	settings.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	if gcmOnly {
+		settings.SetSRTPProtectionProfiles(dtls.SRTP_AEAD_AES_128_GCM)
+	}
 
 	return webrtc.NewAPI(
 		webrtc.WithMediaEngine(mediaEngine),

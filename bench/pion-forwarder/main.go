@@ -10,7 +10,8 @@
 //	POST   /whep/{stream}       subscriber recvonly offer         -> 201 sendonly answer, Location: /whep/{stream}/{id}
 //	DELETE /whip|whep/{stream}/{id}  closes that peer connection
 //
-// Prints {"http":"127.0.0.1:PORT","pid":N} once listening; exits on SIGINT/SIGTERM.
+// Prints {"http":"127.0.0.1:PORT","pid":N} once listening; exits on SIGINT/SIGTERM. -srtp gcm offers only
+// AEAD_AES_128_GCM (Casto's DTLS server otherwise picks AES_CM_128_HMAC_SHA1_80, which costs Pion more CPU).
 package main
 
 import (
@@ -28,14 +29,18 @@ import (
 
 func main() {
 	addr := flag.String("http", "127.0.0.1:0", "HTTP listen address (loopback only)")
+	srtp := flag.String("srtp", "default", "DTLS-SRTP profiles offered: default (GCM and AES_CM_128_HMAC_SHA1_80) or gcm (GCM only)")
 	flag.Parse()
+	if *srtp != "default" && *srtp != "gcm" {
+		log.Fatalf("-srtp must be default or gcm, got %q", *srtp)
+	}
 
 	host, _, err := net.SplitHostPort(*addr)
 	if err != nil || host != "127.0.0.1" {
 		log.Fatalf("-http must be 127.0.0.1:PORT, got %q", *addr)
 	}
 
-	api, err := newAPI()
+	api, err := newAPI(*srtp == "gcm")
 	if err != nil {
 		log.Fatal(err)
 	}
