@@ -18,6 +18,8 @@ internal sealed class LoadGenResult
         long received = 0;
         long nacksSent = 0;
         long undecryptable = 0;
+        long replayed = 0;
+        long authFailed = 0;
         foreach (var subscriber in subscribers)
         {
             delays.Add(subscriber.Delays);
@@ -25,6 +27,8 @@ internal sealed class LoadGenResult
             var stats = subscriber.GetStats();
             nacksSent += stats.NacksSent;
             undecryptable += stats.UndecryptablePackets;
+            replayed += subscriber.SrtpDrops?.Replayed ?? 0;
+            authFailed += subscriber.SrtpDrops?.AuthenticationFailed ?? 0;
         }
 
         long sent = publisher.WindowPackets;
@@ -64,6 +68,8 @@ internal sealed class LoadGenResult
             .Add("firstJoinError", join.FirstError)
             .Add("subscriberNacksSent", nacksSent)
             .Add("subscriberUndecryptable", undecryptable)
+            .Add("subscriberSrtpReplayed", replayed)
+            .Add("subscriberSrtpAuthFailed", authFailed)
             .Add("publisherRetransmits", publisherStats.RetransmittedPackets)
             .Add("publisherPlisReceived", publisherStats.PlisReceived)
             .Add("publisherLateFrames", publisher.LateFrames);

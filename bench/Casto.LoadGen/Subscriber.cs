@@ -50,7 +50,10 @@ internal sealed class Subscriber : IAsyncDisposable
     public RtcpStats GetStats() => _pc.GetStats();
 
     /// <summary>The ICE agent's datagrams dropped because its queue to the receive pump was full, and those queued now.</summary>
-    public (long QueueFull, int Queued)? IceBacklog => IceDiagnostics.Backlog(_pc);
+    public (long QueueFull, int Queued)? IceBacklog => PeerDiagnostics.IceBacklog(_pc);
+
+    /// <summary>Why inbound SRTP packets were refused; null once closed.</summary>
+    public Casto.WebRtc.Srtp.SrtpDropCounters? SrtpDrops => PeerDiagnostics.SrtpDrops(_pc);
 
     public static async Task<Subscriber> JoinAsync(WhipClient signalling, Uri whep, Publisher publisher, MeasurementWindow window, CancellationToken cancellationToken)
     {
