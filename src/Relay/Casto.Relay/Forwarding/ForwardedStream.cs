@@ -19,6 +19,7 @@ public sealed partial class ForwardedStream : IDisposable
     private readonly ForwardingTrack _video;
     private readonly ForwardingTrack _audio;
     private readonly Lock _gate = new();
+    private static readonly object NoSource = new();
     private RtcPeerConnection? _source;
 
     /// <summary>Creates a stream named <paramref name="name"/> with no source and no children.</summary>
@@ -76,10 +77,10 @@ public sealed partial class ForwardedStream : IDisposable
         if (previous is not null)
         {
             previous.RtpReceived -= OnSourcePacket;
-            _video.OnSourceChanged();
-            _audio.OnSourceChanged();
         }
 
+        _video.OnSourceChanged(source); // also the first time: packets are only taken from this source
+        _audio.OnSourceChanged(source);
         _video.Codec = source.VideoCodec;
         source.RtpReceived += OnSourcePacket;
         Log.SourceSet(_logger, Name, previous is not null);
@@ -99,8 +100,8 @@ public sealed partial class ForwardedStream : IDisposable
         }
 
         source.RtpReceived -= OnSourcePacket;
-        _video.OnSourceChanged();
-        _audio.OnSourceChanged();
+        _video.OnSourceChanged(NoSource);
+        _audio.OnSourceChanged(NoSource);
         Log.SourceRemoved(_logger, Name);
         return true;
     }
@@ -111,11 +112,11 @@ public sealed partial class ForwardedStream : IDisposable
         int payloadType = packet[1] & 0x7F;
         if (payloadType == source.VideoPayloadType)
         {
-            _video.OnPacket(packet);
+            _video.OnPacket(source, packet);
         }
         else if (payloadType == source.AudioPayloadType)
         {
-            _audio.OnPacket(packet);
+            _audio.OnPacket(source, packet);
         }
     }
 

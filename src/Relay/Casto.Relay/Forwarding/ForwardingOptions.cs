@@ -1,3 +1,4 @@
+using Casto.WebRtc.PeerConnection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -13,8 +14,8 @@ public sealed class ForwardingOptions
     /// </summary>
     public int HistorySize { get; set; } = 1024;
 
-    /// <summary>Largest RTP packet forwarded; bigger ones are dropped and counted. Default 1500.</summary>
-    public int MaxPacketSize { get; set; } = 1500;
+    /// <summary>Largest RTP packet forwarded; bigger ones are dropped and counted. Default 1484 (<see cref="RtcPeerConnection.MaxRtpPacketSize"/>).</summary>
+    public int MaxPacketSize { get; set; } = RtcPeerConnection.MaxRtpPacketSize;
 
     /// <summary>Key frame requests (PLI) sent upstream at most once per this interval, however many children ask. Default 500 ms.</summary>
     public TimeSpan KeyFrameRequestInterval { get; set; } = TimeSpan.FromMilliseconds(500);

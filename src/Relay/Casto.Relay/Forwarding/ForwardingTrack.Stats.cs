@@ -41,6 +41,9 @@ public readonly record struct ForwardingTrackStats
 
     /// <summary>Packets a child's connection did not take (not connected, closing).</summary>
     public long SendDrops { get; init; }
+
+    /// <summary>Packets of a previous source still in flight when the source changed, dropped.</summary>
+    public long StalePackets { get; init; }
 }
 
 /// <summary>The track's counters.</summary>
@@ -78,6 +81,7 @@ internal sealed partial class ForwardingTrack
                 Duplicates = _duplicates,
                 Malformed = Interlocked.Read(ref _malformed),
                 SendDrops = _sendDrops,
+                StalePackets = _stale,
             };
         }
     }

@@ -121,10 +121,11 @@ internal sealed partial class ForwardingTrack
     /// The upstream source changes (a new publisher, or in a tree a new parent): the history is dropped, every child
     /// waits for the new source's next key frame and is then rebased so its numbering continues.
     /// </summary>
-    public void OnSourceChanged()
+    public void OnSourceChanged(object? source = null)
     {
         lock (_gate)
         {
+            _source = source;
             _history.Clear();
             (_started, _hasKeyFrame, _lastKeyFrameRequest) = (false, false, 0);
             foreach (TrackSubscriber s in _subscribers)

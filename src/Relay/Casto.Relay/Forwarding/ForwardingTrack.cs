@@ -29,6 +29,8 @@ internal sealed partial class ForwardingTrack : IDisposable
     private bool _hasKeyFrame;
     private ushort _keyFrameStart;
     private bool _disposed;
+    private object? _source;
+    private long _stale;
 
     public ForwardingTrack(RtcCodec codec, int clockRate, ForwardingOptions options, Action requestKeyFrame)
     {
@@ -49,7 +51,14 @@ internal sealed partial class ForwardingTrack : IDisposable
     public uint SourceSsrc { get; private set; }
 
     /// <summary>The upstream receive thread's packet: stored, then sent to each child as its state asks.</summary>
-    public void OnPacket(ReadOnlySpan<byte> rtp)
+    public void OnPacket(ReadOnlySpan<byte> rtp) => OnPacket(null, rtp);
+
+    /// <summary>
+    /// Like <see cref="OnPacket(ReadOnlySpan{byte})"/>, from <paramref name="source"/>: dropped (as stale) unless it is
+    /// the source of the last <see cref="OnSourceChanged"/>, so a packet of the old source still in flight while the
+    /// source changes cannot restart the track on the old numbering.
+    /// </summary>
+    public void OnPacket(object? source, ReadOnlySpan<byte> rtp)
     {
         if (rtp.Length > _options.MaxPacketSize || !RtpPacket.TryRead(rtp, out RtpHeader header, out ReadOnlySpan<byte> payload))
         {
@@ -64,6 +73,12 @@ internal sealed partial class ForwardingTrack : IDisposable
         {
             if (_disposed)
             {
+                return;
+            }
+
+            if (source != _source)
+            {
+                _stale++;
                 return;
             }
 

@@ -16,8 +16,11 @@ public delegate void RtcNackHandler(RtcPeerConnection connection, uint mediaSsrc
 /// <summary>The media send path: protect into a pooled buffer, send synchronously; nothing allocated, nothing thrown.</summary>
 public sealed partial class RtcPeerConnection
 {
-    /// <summary>Largest RTP packet <see cref="TrySendRtp(ReadOnlySpan{byte})"/> accepts.</summary>
-    public const int MaxRtpPacketSize = 1500;
+    /// <summary>
+    /// Largest RTP packet sent: with the largest SRTP tag (16 bytes, AES-GCM) the datagram stays within the 1,500
+    /// bytes a receiver reads (<c>MaxDatagramSize</c>); a larger one would be sent and then lost.
+    /// </summary>
+    public const int MaxRtpPacketSize = 1484;
 
     private long _sendDropped;
 

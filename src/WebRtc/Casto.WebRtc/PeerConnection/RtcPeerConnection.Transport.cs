@@ -37,6 +37,11 @@ public sealed partial class RtcPeerConnection
     public ValueTask SendRtpAsync(ReadOnlyMemory<byte> rtpPacket, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (rtpPacket.Length > MaxRtpPacketSize)
+        {
+            throw new PeerConnectionException(PeerConnectionError.InvalidState, $"RTP packets are at most {MaxRtpPacketSize} bytes (got {rtpPacket.Length}).");
+        }
+
         SrtpContext outbound = Volatile.Read(ref _outbound)
             ?? throw (ConnectionState == RtcPeerConnectionState.Closed
                 ? new PeerConnectionException(PeerConnectionError.Closed, "The peer connection is closed.")
