@@ -16,6 +16,11 @@ if (args.Length > 0 && args[0] == "signal")
     return await SignalBench.RunAsync(args);
 }
 
+if (args.Length > 0 && args[0] == "rtcp-loss-sweep")
+{
+    return await RtcpLossSweep.RunAsync(args);
+}
+
 if (args.Length > 2 && args[0] == "mdns-probe")
 {
     return await MdnsDiscoveryBench.ProbeAsync(args);

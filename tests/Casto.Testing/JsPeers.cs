@@ -23,6 +23,7 @@ public static class JsPeers
     /// <summary>Fails with a clear message when the reference peers are not installed.</summary>
     public static void EnsureInstalled()
     {
+        Requires.OnPath("node", "nodejs");
         if (!Directory.Exists(Path.Combine(RepoPaths.JsPeers, "node_modules", "libp2p")))
         {
             throw new InvalidOperationException(

@@ -7,8 +7,8 @@ namespace Casto.Testing;
 /// <summary>
 /// A Linux network namespace created for one test (<c>ip netns add casto-&lt;tag&gt;-&lt;random&gt;</c>) and deleted on
 /// dispose, with its <c>lo</c> up. Join two with <see cref="ConnectAsync"/> (a veth pair, one /24 address each) and run
-/// programs inside with <see cref="StartInfo"/> or <see cref="RunAsync"/>. Needs root and iproute2: check
-/// <see cref="Unavailable"/> first.
+/// programs inside with <see cref="StartInfo"/> or <see cref="RunAsync"/>. Needs root and iproute2:
+/// <see cref="EnsureAvailable"/> fails a test that cannot have them, naming what is missing.
 /// </summary>
 public sealed class NetworkNamespace : IAsyncDisposable
 {
@@ -39,9 +39,19 @@ public sealed class NetworkNamespace : IAsyncDisposable
         }
     }
 
+    /// <summary>Throws, saying what is missing (Linux, root, iproute2), when namespaces cannot be made here.</summary>
+    public static void EnsureAvailable()
+    {
+        if (Unavailable is { } why)
+        {
+            throw new InvalidOperationException($"This test needs network namespaces, but {why}: run ./test.sh as root (it installs iproute2).");
+        }
+    }
+
     /// <summary>Creates a namespace named <c>casto-&lt;tag&gt;-&lt;8 hex&gt;</c> with loopback up.</summary>
     public static async Task<NetworkNamespace> CreateAsync(string tag = "test")
     {
+        EnsureAvailable();
         var ns = new NetworkNamespace($"casto-{tag}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}");
         await Ip("netns", "add", ns.Name);
         try

@@ -28,7 +28,17 @@ public static class ProcessRunner
             info.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Cannot start {fileName}.");
+        Process? started;
+        try
+        {
+            started = Process.Start(info);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException($"Cannot run {fileName} ({ex.Message}): is it installed? ./test.sh installs the programs the tests drive.", ex);
+        }
+
+        using var process = started ?? throw new InvalidOperationException($"Cannot start {fileName}.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));

@@ -13,10 +13,11 @@ namespace Casto.WebRtc.Tests.Dtls;
 /// Real-peer check against OpenSSL's DTLS 1.2 (<c>openssl s_server</c> / <c>s_client</c> over loopback UDP):
 /// the handshake completes, fingerprints match, and the keying material OpenSSL exports (RFC 5764 §4.2) keys
 /// SRTP contexts that interoperate with ours, and our cipher-suite order wins in both roles (OpenSSL's own order puts
-/// AES-256-GCM first). Skipped when openssl is not installed.
+/// AES-256-GCM first). A missing openssl fails them (./test.sh installs it).
 /// </summary>
 public sealed partial class DtlsOpenSslInteropTests : IDisposable
 {
+    private const string OpenSsl = "/usr/bin/openssl";
     private readonly string _dir = Directory.CreateTempSubdirectory("casto-dtls-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -24,11 +25,7 @@ public sealed partial class DtlsOpenSslInteropTests : IDisposable
     [Fact]
     public async Task CastoClient_WithOpenSslServer()
     {
-        if (!File.Exists("/usr/bin/openssl"))
-        {
-            return;
-        }
-
+        Requires.Program(OpenSsl, "openssl");
         (string certPath, string keyPath, DtlsFingerprint opensslFingerprint) = WriteOpenSslCertificate();
         int port = UdpDatagramPeer.FreePort();
         using Process openssl = StartOpenSsl(
@@ -52,11 +49,7 @@ public sealed partial class DtlsOpenSslInteropTests : IDisposable
     [Fact]
     public async Task CastoServer_WithOpenSslClient()
     {
-        if (!File.Exists("/usr/bin/openssl"))
-        {
-            return;
-        }
-
+        Requires.Program(OpenSsl, "openssl");
         (string certPath, string keyPath, DtlsFingerprint opensslFingerprint) = WriteOpenSslCertificate();
         await using var udp = new UdpDatagramPeer(remote: null);
         Task<DtlsSrtpTransport> server = DtlsSrtpTransport.HandshakeAsync(
@@ -108,7 +101,7 @@ public sealed partial class DtlsOpenSslInteropTests : IDisposable
 
     private static Process StartOpenSsl(params string[] args)
     {
-        var info = new ProcessStartInfo("/usr/bin/openssl")
+        var info = new ProcessStartInfo(OpenSsl)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

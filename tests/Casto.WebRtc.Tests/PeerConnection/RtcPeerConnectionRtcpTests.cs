@@ -34,32 +34,6 @@ public sealed partial class RtcPeerConnectionRtcpTests(ITestOutputHelper output)
         Assert.True(result.Receiver.PlisSent >= 1);
     }
 
-    /// <summary>Measurement for docs/performance.md; run with CASTO_RTCP_SWEEP=1.</summary>
-    [Fact]
-    public async Task Loss_sweep_measurement()
-    {
-        if (Environment.GetEnvironmentVariable("CASTO_RTCP_SWEEP") != "1")
-        {
-            output.WriteLine("Measurement only: set CASTO_RTCP_SWEEP=1 to run the 5/10/20 % sweep.");
-            return;
-        }
-
-        foreach (double loss in new[] { 0.0, 0.05, 0.10, 0.20 })
-        {
-            foreach (var drop in new[] { LossyUdpProxyDrop.All, LossyUdpProxyDrop.SrtpOnly })
-            {
-                try
-                {
-                    output.WriteLine($"{drop}: {await RunLossyAsync(loss, drop, packets: 10_000)}");
-                }
-                catch (PeerConnectionException ex) when (ex.Error == PeerConnectionError.ConnectFailed)
-                {
-                    output.WriteLine($"{drop}: loss {loss:P0} each way: connecting failed ({ex.Message})");
-                }
-            }
-        }
-    }
-
     [Fact]
     public async Task Random_rtcp_into_the_receive_path_is_counted_and_never_breaks_the_connection()
     {

@@ -8,8 +8,8 @@ namespace Casto.WebRtc.Tests.Turn;
 
 /// <summary>
 /// A real coturn (<c>/usr/bin/turnserver</c>) on 127.0.0.1 with long-term credentials u:p, realm casto.test, a
-/// private relay port range and database; killed and cleaned up on dispose. <see cref="StartAsync"/> returns null when
-/// coturn is not installed (tests then return early).
+/// private relay port range and database; killed and cleaned up on dispose. When
+/// coturn is not installed it throws, naming it (./test.sh installs it).
 /// </summary>
 internal sealed class CoturnServer : IAsyncDisposable
 {
@@ -42,15 +42,10 @@ internal sealed class CoturnServer : IAsyncDisposable
         }
     }
 
-    public static bool IsInstalled => File.Exists(Binary);
-
-    public static async Task<CoturnServer?> StartAsync(params string[] extraArguments)
+    /// <summary>Starts coturn; throws <see cref="InvalidOperationException"/> naming it when it is not installed or does not answer.</summary>
+    public static async Task<CoturnServer> StartAsync(params string[] extraArguments)
     {
-        if (!IsInstalled)
-        {
-            return null;
-        }
-
+        Requires.Program(Binary, "coturn");
         var dir = Directory.CreateTempSubdirectory("casto-turn-").FullName;
         var port = FreeUdpPort();
         var minPort = 20000 + (RandomNumberGenerator.GetInt32(0, 400) * 100);

@@ -5,7 +5,7 @@ using Casto.WebRtc.Turn;
 
 namespace Casto.WebRtc.Tests.Turn;
 
-/// <summary>The TURN client against a real coturn on loopback. Return early (skip) only when coturn is not installed.</summary>
+/// <summary>The TURN client against a real coturn on loopback. A missing coturn fails them (./test.sh installs it).</summary>
 public sealed class TurnClientCoturnTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
@@ -22,10 +22,6 @@ public sealed class TurnClientCoturnTests
     public async Task Allocates_refreshes_relays_both_ways_through_indications_and_channels()
     {
         await using var server = await CoturnServer.StartAsync();
-        if (server is null)
-        {
-            return; // coturn not installed
-        }
 
         var received = new ConcurrentQueue<(byte[] Data, IPEndPoint From)>();
         await using var client = await TurnClient.AllocateAsync(Options(server), (data, from) =>
@@ -75,10 +71,6 @@ public sealed class TurnClientCoturnTests
     public async Task Wrong_password_is_a_typed_unauthorized_error()
     {
         await using var server = await CoturnServer.StartAsync();
-        if (server is null)
-        {
-            return;
-        }
 
         var ex = await Assert.ThrowsAsync<TurnException>(() => TurnClient.AllocateAsync(Options(server, "wrong")));
         Assert.Equal(TurnError.Unauthorized, ex.Error);
@@ -106,10 +98,6 @@ public sealed class TurnClientCoturnTests
     public async Task Stale_nonce_is_retried_transparently()
     {
         await using var server = await CoturnServer.StartAsync("--stale-nonce=1");
-        if (server is null)
-        {
-            return;
-        }
 
         await using var client = await TurnClient.AllocateAsync(Options(server));
         await Task.Delay(TimeSpan.FromSeconds(2.5)); // the nonce is now stale: the next request gets 438 first
@@ -122,10 +110,6 @@ public sealed class TurnClientCoturnTests
     public async Task Timer_refreshes_allocation_permissions_and_channels_before_they_expire()
     {
         await using var server = await CoturnServer.StartAsync();
-        if (server is null)
-        {
-            return;
-        }
 
         var clock = new ManualTimeProvider();
         var options = Options(server);
@@ -149,10 +133,6 @@ public sealed class TurnClientCoturnTests
     public async Task Allocation_is_reported_lost_when_refreshes_go_unanswered_until_it_expires()
     {
         var server = await CoturnServer.StartAsync();
-        if (server is null)
-        {
-            return;
-        }
 
         var clock = new ManualTimeProvider();
         var options = Options(server);
@@ -174,10 +154,6 @@ public sealed class TurnClientCoturnTests
     public async Task Dispose_deallocates()
     {
         await using var server = await CoturnServer.StartAsync();
-        if (server is null)
-        {
-            return;
-        }
 
         var client = await TurnClient.AllocateAsync(Options(server));
         var transactions = client.Transactions;
