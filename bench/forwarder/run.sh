@@ -6,7 +6,7 @@
 # Usage: bench/forwarder/run.sh [--server pion[,pion-gcm][,casto]] [--seconds S=10] [--warmup S=3] [--no-build]
 #                               [--quiet-wait S=0] [N ...=10 50 100 200]
 #   pion-gcm: the same Pion forwarder offering only AEAD_AES_128_GCM (Casto's client otherwise picks SHA1_80).
-#   --server casto is the hook for `casto serve` (not wired to a real server yet: see start_casto below).
+#   --server casto runs `casto serve` (see start_casto below).
 #   --quiet-wait S: before each run wait up to S seconds for the (shared) machine to be under 15% busy.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -58,7 +58,7 @@ start_server() {
 
 # ==== HOOK: casto serve ========================================================================================
 # `casto serve --http 127.0.0.1:PORT` prints {"http":"127.0.0.1:PORT","udpPort":N}; its pid is the process's own.
-# Not built or tested yet: adjust the build and the command line here when the forwarding node lands.
+# Every session on one UDP port (its default); run with --server casto.
 build_casto() {
   echo "building casto" >&2
   dotnet build "$root/src/Relay/Casto.Cli" -c Release -nologo -v quiet >&2
