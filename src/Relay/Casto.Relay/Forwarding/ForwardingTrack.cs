@@ -2,6 +2,7 @@
 //       https://www.rfc-editor.org/rfc/rfc4585#section-6.3.1 (PLI), https://www.rfc-editor.org/rfc/rfc4588#section-1 (retransmission)
 using System.Buffers.Binary;
 using Casto.WebRtc.Codecs;
+using Casto.WebRtc.Nack;
 using Casto.WebRtc.PeerConnection;
 using Casto.WebRtc.Rtp;
 
@@ -9,7 +10,7 @@ namespace Casto.Relay.Forwarding;
 
 /// <summary>
 /// One upstream track fanned out to many children without depacketizing: each packet (already decrypted once by the
-/// upstream connection) is stored in the shared <see cref="PacketHistory"/> and sent to every live child with that
+/// upstream connection) is stored in the shared <see cref="RtpSendHistory"/> and sent to every live child with that
 /// child's SSRC, payload type and offsets (the child's connection protects it with the child's keys). A joining
 /// child replays the cached group of pictures from its key frame, faster than real time, until it reaches the live
 /// edge; without a cached key frame it waits for the next one, which is requested upstream. Children's NACKs are
@@ -20,7 +21,7 @@ internal sealed partial class ForwardingTrack : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly ForwardingOptions _options;
-    private readonly PacketHistory _history;
+    private readonly RtpSendHistory _history;
     private readonly TimeProvider _time;
     private readonly Dictionary<RtcPeerConnection, TrackSubscriber> _bySubscriber = [];
     private TrackSubscriber[] _subscribers = [];
@@ -39,7 +40,7 @@ internal sealed partial class ForwardingTrack : IDisposable
         _options = options;
         _time = options.TimeProvider;
         _requestKeyFrame = requestKeyFrame;
-        _history = new PacketHistory(options.HistorySize, options.MaxPacketSize);
+        _history = new RtpSendHistory(options.HistorySize, options.MaxPacketSize);
     }
 
     /// <summary>The codec of the current source (set when the source changes).</summary>

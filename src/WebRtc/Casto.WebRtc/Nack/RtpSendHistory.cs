@@ -5,11 +5,12 @@ using Casto.WebRtc.Rtp;
 namespace Casto.WebRtc.Nack;
 
 /// <summary>
-/// The last N sent RTP packets of one SSRC, for retransmission on NACK. A ring indexed by
-/// <c>sequence number mod N</c> (N a power of two, so the mapping survives the 16-bit wrap) over one pooled
-/// block of N × max-packet-size bytes: storing copies into the slot and never allocates.
+/// The last N RTP packets of one stream, for retransmission on NACK (a connection's own send history, or a relay's
+/// history shared by all children of a track). A ring indexed by <c>sequence number mod N</c> (N a power of two, so
+/// the mapping survives the 16-bit wrap) over one pooled block of N × max-packet-size bytes: storing copies into the
+/// slot and never allocates. Not thread-safe.
 /// </summary>
-internal sealed class RtpSendHistory : IDisposable
+public sealed class RtpSendHistory : IDisposable
 {
     private readonly int _mask;
     private readonly int _slotSize;
@@ -37,6 +38,16 @@ internal sealed class RtpSendHistory : IDisposable
 
     /// <summary>Number of slots.</summary>
     public int Capacity => _mask + 1;
+
+    /// <summary>True when the packet with <paramref name="sequenceNumber"/> is in the ring.</summary>
+    public bool Contains(ushort sequenceNumber)
+    {
+        int slot = sequenceNumber & _mask;
+        return _lengths[slot] != 0 && _sequenceNumbers[slot] == sequenceNumber;
+    }
+
+    /// <summary>Forgets every packet (a new source numbers its packets afresh).</summary>
+    public void Clear() => Array.Clear(_lengths);
 
     /// <summary>
     /// Copies <paramref name="packet"/> into the slot of its sequence number, replacing what was there.
@@ -77,7 +88,7 @@ internal sealed class RtpSendHistory : IDisposable
     /// For the responder: true (and records <paramref name="now"/>) when the packet is stored and was not resent
     /// within <paramref name="minInterval"/> timestamp units.
     /// </summary>
-    public bool TryTakeForResend(ushort sequenceNumber, long now, long minInterval, out ReadOnlySpan<byte> packet)
+    internal bool TryTakeForResend(ushort sequenceNumber, long now, long minInterval, out ReadOnlySpan<byte> packet)
     {
         if (!TryGet(sequenceNumber, out packet))
         {

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
-using Casto.Relay.Forwarding;
+using Casto.WebRtc.Nack;
 
 namespace Casto.Relay.Tests.Forwarding;
 
-public sealed class PacketHistoryTests
+public sealed class SharedHistoryTests
 {
     private static byte[] Packet(ushort seq, int length = 100)
     {
@@ -17,7 +17,7 @@ public sealed class PacketHistoryTests
     [Fact]
     public void KeepsTheLastCapacityPacketsAcrossTheWrap()
     {
-        using var history = new PacketHistory(64, 1500);
+        using var history = new RtpSendHistory(64, 1500);
         for (int i = 0; i < 200; i++)
         {
             Assert.True(history.Store(Packet((ushort)(65500 + i))));
@@ -35,7 +35,7 @@ public sealed class PacketHistoryTests
     [Fact]
     public void RefusesWhatDoesNotFitASlot()
     {
-        using var history = new PacketHistory(64, 200);
+        using var history = new RtpSendHistory(64, 200);
         Assert.False(history.Store(Packet(1, 201)));
         Assert.False(history.Store(new byte[11]));
         Assert.True(history.Store(Packet(1, 200)));
