@@ -27,13 +27,17 @@ public sealed class ForwardingNodeTests
         foreach (var s in subscribers)
         {
             Assert.True(s.FirstIsKeyFrame);
+            var stats = s.Connection.GetStats();
+            Assert.Equal(0, stats.IceQueueDrops);
+            Assert.Equal(0, stats.SrtpAuthenticationFailed);
+            Assert.Equal(sent, stats.PacketsReceived);
             Assert.Contains($"a=ssrc:{s.Ssrc} ", s.Connection.RemoteDescription, StringComparison.Ordinal); // rewritten to the SSRC the answer announced
         }
 
-        var stats = relay.Node.GetStats().Single();
-        Assert.Equal(sent, stats.Video.PacketsIn);
-        Assert.Equal(sent * 20, stats.Video.PacketsOut);
-        Assert.Equal(0, stats.Video.SendDrops);
+        var node = relay.Node.GetStats().Single();
+        Assert.Equal(sent, node.Video.PacketsIn);
+        Assert.Equal(sent * 20, node.Video.PacketsOut);
+        Assert.Equal(0, node.Video.SendDrops);
     }
 
     [Fact]

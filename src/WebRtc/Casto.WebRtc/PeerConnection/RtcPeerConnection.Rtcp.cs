@@ -24,7 +24,19 @@ public sealed partial class RtcPeerConnection
     public event EventHandler<KeyFrameRequest>? KeyFrameRequested;
 
     /// <summary>getStats-lite: RTP/RTCP counters of this connection (zeros before it connects).</summary>
-    public RtcpStats GetStats() => (Volatile.Read(ref _rtcp)?.GetStats() ?? default) with { UndecryptablePackets = UndecryptablePackets };
+    public RtcpStats GetStats()
+    {
+        var drops = Volatile.Read(ref _inbound)?.Drops;
+        var ice = _ice?.Counters;
+        return (Volatile.Read(ref _rtcp)?.GetStats() ?? default) with
+        {
+            UndecryptablePackets = UndecryptablePackets,
+            SrtpReplayed = drops?.Replayed ?? 0,
+            SrtpAuthenticationFailed = drops?.AuthenticationFailed ?? 0,
+            IceQueueDrops = ice?.QueueFull ?? 0,
+            IceUnvalidatedSource = ice?.UnvalidatedSource ?? 0,
+        };
+    }
 
     /// <summary>Sends a PLI (in RR + SDES) for <paramref name="mediaSsrc"/>, or for the last remote SSRC seen when 0.</summary>
     public async ValueTask RequestKeyFrameAsync(uint mediaSsrc = 0, CancellationToken cancellationToken = default)

@@ -81,4 +81,16 @@ public readonly record struct RtcpStats
 
     /// <summary>Received SRTP/SRTCP packets that failed authentication or replay checks (filled by the peer connection).</summary>
     public long UndecryptablePackets { get; init; }
+
+    /// <summary>Of the received SRTP packets refused: replays (duplicates, e.g. a retransmission that came twice).</summary>
+    public long SrtpReplayed { get; init; }
+
+    /// <summary>Of the received SRTP packets refused: authentication failures (wrong keys, corruption, forgery).</summary>
+    public long SrtpAuthenticationFailed { get; init; }
+
+    /// <summary>Datagrams the ICE agent dropped because the connection's receive pump was behind (its queue was full).</summary>
+    public long IceQueueDrops { get; init; }
+
+    /// <summary>Datagrams from addresses that are not validated remote candidates, dropped by ICE.</summary>
+    public long IceUnvalidatedSource { get; init; }
 }
