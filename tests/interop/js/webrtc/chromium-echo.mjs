@@ -4,10 +4,9 @@
 // Server: node chromium-echo.mjs --serve  prints {"url":"http://127.0.0.1:PORT/offer"}; POST /offer is answered by the
 //         page, which echoes every track; GET /stats returns the page's getStats summary; stops on stdin EOF.
 // Meant to run inside `unshare -n` with only lo up.
-import { chromium } from 'playwright-core'
+import { launchChromium } from './chromium.mjs'
 import http from 'node:http'
-import { readFile, mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -18,15 +17,8 @@ const script = await readFile(join(here, 'browser-peer.js'), 'utf8')
 const page = `<!doctype html><meta charset=utf-8><title>casto echo client</title><script>${script}</script>`
 const server = http.createServer((req, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end(page) })
 await new Promise((r) => server.listen(0, '127.0.0.1', r))
-const userDataDir = await mkdtemp(join(tmpdir(), 'casto-chromium-'))
-const browser = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--disable-default-apps', '--disable-domain-reliability', '--no-pings', '--allow-loopback-in-peer-connection',
-    '--disable-features=WebRtcHideLocalIpsWithMdns', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-    '--autoplay-policy=no-user-gesture-required']
-})
+const chromium = await launchChromium()
+const browser = chromium.browser
 let exit = 0
 
 async function serve (tab) {
@@ -71,8 +63,7 @@ try {
   process.stderr.write(String(e?.stack ?? e) + '\n')
   exit = 1
 } finally {
-  await browser.close()
+  await chromium.close()
   server.close()
-  await rm(userDataDir, { recursive: true, force: true })
 }
 process.exit(exit)

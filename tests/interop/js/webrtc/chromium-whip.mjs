@@ -4,11 +4,8 @@
 // another origin (so CORS preflight is exercised); tab 2 opens BASE/watch?stream=STREAM (the node's WHEP viewer page).
 // Prints one JSON line: the publisher's state and outbound stats, the viewer's castoStats sampled twice.
 // Meant to run inside `unshare -n` with only lo up.
-import { chromium } from 'playwright-core'
+import { launchChromium } from './chromium.mjs'
 import http from 'node:http'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 
 const { values } = parseArgs({ options: { base: { type: 'string' }, stream: { type: 'string', default: 'live' }, seconds: { type: 'string', default: '6' } } })
@@ -34,15 +31,8 @@ window.publisherStats = async () => {
 </script>`
 const server = http.createServer((req, res) => { res.writeHead(200, { 'content-type': 'text/html' }); res.end(publisherPage) })
 await new Promise((r) => server.listen(0, '127.0.0.1', r))
-const userDataDir = await mkdtemp(join(tmpdir(), 'casto-chromium-'))
-const browser = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--disable-default-apps', '--disable-domain-reliability', '--no-pings', '--allow-loopback-in-peer-connection',
-    '--disable-features=WebRtcHideLocalIpsWithMdns', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-    '--autoplay-policy=no-user-gesture-required']
-})
+const chromium = await launchChromium()
+const browser = chromium.browser
 let exit = 0
 const sleep = (ms) => new Promise(r => setTimeout(r, ms))
 try {
@@ -66,8 +56,7 @@ try {
   process.stderr.write(String(e?.stack ?? e) + '\n')
   exit = 1
 } finally {
-  await browser.close()
+  await chromium.close()
   server.close()
-  await rm(userDataDir, { recursive: true, force: true })
 }
 process.exit(exit)
