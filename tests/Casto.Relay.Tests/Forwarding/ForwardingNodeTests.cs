@@ -79,6 +79,35 @@ public sealed class ForwardingNodeTests
     }
 
     [Fact]
+    public async Task AReturningPublisherFeedsTheWaitingSubscribersInTheirCodec()
+    {
+        await using var relay = await RelayHarness.StartAsync();
+        var first = relay.Own(new RtcPeerConnection(new RtcPeerConnectionOptions { Direction = Casto.WebRtc.Sdp.SdpDirection.SendOnly, Audio = false, VideoCodecs = [RtcCodec.Vp8] }));
+        var location = await relay.NegotiateAsync(first, "whip/live");
+        await first.WaitConnectedAsync().WaitAsync(RelayHarness.Timeout);
+        var subscriber = await relay.SubscribeAsync("live");
+        using (var deleted = await relay.Http.DeleteAsync(location))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, deleted.StatusCode);
+        }
+
+        Assert.Null(relay.Node.GetStream("live")!.Source); // the stream stays for its subscriber
+
+        var h264 = relay.Own(new RtcPeerConnection(new RtcPeerConnectionOptions { Direction = Casto.WebRtc.Sdp.SdpDirection.SendOnly, Audio = false, VideoCodecs = [RtcCodec.H264] }));
+        string offer = await h264.CreateOfferAsync();
+        using (var refused = await relay.PostAsync("whip/live", offer))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode); // the subscriber negotiated VP8
+        }
+
+        var again = await relay.PublishAsync("live");
+        long sent = await RtcClipSender.SendAsync(again, await MediaSources.LoadDefaultVp8Async(), loop: false);
+        await RelayHarness.WaitUntilAsync(() => subscriber.Count == sent, TimeSpan.FromSeconds(10));
+        Assert.Equal(RtcPeerConnectionState.Connected, subscriber.Connection.ConnectionState);
+        Assert.Equal(0, subscriber.Connection.UndecryptablePackets);
+    }
+
+    [Fact]
     public async Task SessionsWithTheirOwnSocketsWorkToo()
     {
         await using var relay = await RelayHarness.StartAsync(mux: false);

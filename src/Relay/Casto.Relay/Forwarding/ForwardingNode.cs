@@ -87,6 +87,7 @@ public sealed partial class ForwardingNode : IAsyncDisposable
     {
         CheckName(stream);
         ArgumentNullException.ThrowIfNull(offer);
+        RtcCodec? codec;
         lock (_gate)
         {
             ThrowIfClosed();
@@ -103,9 +104,11 @@ public sealed partial class ForwardingNode : IAsyncDisposable
             }
 
             _pending++;
+            // Children waiting on the stream negotiated its codec: a returning publisher must send the same one.
+            codec = existing is { SubscriberCount: > 0 } ? existing.VideoCodec : null;
         }
 
-        return OpenAsync(stream, offer, isPublisher: true, cancellationToken);
+        return OpenAsync(stream, offer, isPublisher: true, cancellationToken, codec);
     }
 
     /// <summary>
