@@ -88,12 +88,7 @@ public sealed partial class ForwardingNode
         ForwardedStream? stream = null;
         lock (_gate)
         {
-            if (session.Pending)
-            {
-                session.Pending = false;
-                _pending--;
-            }
-
+            ReleasePendingLocked(session);
             if (connected && !session.Ended && !session.IsPublisher)
             {
                 stream = _streams.GetValueOrDefault(session.Stream);
@@ -119,11 +114,7 @@ public sealed partial class ForwardingNode
 
             session.Ended = true;
             _sessions.Remove(session.Id);
-            if (session.Pending)
-            {
-                session.Pending = false;
-                _pending--;
-            }
+            ReleasePendingLocked(session);
 
             _subscribers -= session.IsPublisher ? 0 : 1;
             if (_streams.TryGetValue(session.Stream, out ForwardedStream? stream))
@@ -148,6 +139,16 @@ public sealed partial class ForwardingNode
         drop?.Dispose();
         Log.SessionEnded(_logger, session.Stream, session.Id, session.IsPublisher);
         await session.Connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Under the lock: the session no longer counts as a handshake in progress (once).</summary>
+    private void ReleasePendingLocked(ForwardingSession session)
+    {
+        if (session.Pending)
+        {
+            session.Pending = false;
+            _pending--;
+        }
     }
 
     /// <summary>Ends every session and stream; further calls are refused with Closed.</summary>

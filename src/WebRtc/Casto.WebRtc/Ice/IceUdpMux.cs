@@ -22,6 +22,7 @@ public sealed class IceUdpMux : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, IceAgent> _byUfrag = new(StringComparer.Ordinal);
     private readonly Dictionary<SocketAddress, IceAgent> _byAddress = [];
+    private readonly HashSet<IceAgent> _registered = [];
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _loop;
     private long _unroutable;
@@ -99,6 +100,7 @@ public sealed class IceUdpMux : IAsyncDisposable
             }
 
             _byUfrag.Add(ufrag, agent);
+            _registered.Add(agent);
         }
     }
 
@@ -107,6 +109,7 @@ public sealed class IceUdpMux : IAsyncDisposable
         lock (_gate)
         {
             _byUfrag.Remove(ufrag);
+            _registered.Remove(agent);
             foreach (var (address, owner) in _byAddress.ToList())
             {
                 if (owner == agent)
@@ -122,7 +125,7 @@ public sealed class IceUdpMux : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_byUfrag.ContainsValue(agent))
+            if (_registered.Contains(agent))
             {
                 _byAddress[address] = agent; // the newest claim wins (a remote address reused by a new connection)
             }

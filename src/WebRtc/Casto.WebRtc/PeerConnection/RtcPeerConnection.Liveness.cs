@@ -48,13 +48,13 @@ public sealed partial class RtcPeerConnection
 
         Interlocked.Exchange(ref _mediaStalled, 1);
         Log.MediaStalled(_logger, _streamId, _options.MediaTimeout.TotalMilliseconds);
-        MoveIf(RtcPeerConnectionState.Connected, RtcPeerConnectionState.Disconnected);
+        SetState(RtcPeerConnectionState.Disconnected, from: RtcPeerConnectionState.Connected);
     }
 
     private void OnIceDisconnected()
     {
         Interlocked.Exchange(ref _iceDisconnected, 1);
-        MoveIf(RtcPeerConnectionState.Connected, RtcPeerConnectionState.Disconnected);
+        SetState(RtcPeerConnectionState.Disconnected, from: RtcPeerConnectionState.Connected);
     }
 
     private void OnIceRecovered()
@@ -70,11 +70,9 @@ public sealed partial class RtcPeerConnection
     {
         if (Volatile.Read(ref _mediaStalled) == 0 && Volatile.Read(ref _iceDisconnected) == 0)
         {
-            MoveIf(RtcPeerConnectionState.Disconnected, RtcPeerConnectionState.Connected);
+            SetState(RtcPeerConnectionState.Connected, from: RtcPeerConnectionState.Disconnected);
         }
     }
-
-    private void MoveIf(RtcPeerConnectionState from, RtcPeerConnectionState to) => SetState(to, from);
 
     private void OnBye(object? sender, uint ssrc) => ByeReceived?.Invoke(this, ssrc);
 }

@@ -1,5 +1,6 @@
 // Spec: https://www.rfc-editor.org/rfc/rfc3711#section-3.3 (SRTP send), https://www.rfc-editor.org/rfc/rfc4585#section-6.2.1 (generic NACK)
 using System.Buffers;
+using Casto.WebRtc.Ice;
 using Casto.WebRtc.Srtp;
 
 namespace Casto.WebRtc.PeerConnection;
@@ -51,6 +52,29 @@ public sealed partial class RtcPeerConnection
             return false;
         }
 
+        try
+        {
+            if (ProtectAndSend(outbound, ice, rtpPacket, rewrite))
+            {
+                return true;
+            }
+        }
+        catch (Exception ex) when (ex is SrtpException or ObjectDisposedException)
+        {
+            // Malformed, a sequence number before the stream's start, keys exhausted, or closing.
+        }
+
+        Interlocked.Increment(ref _sendDropped);
+        return false;
+    }
+
+    /// <summary>
+    /// The one send path of RTP: records the packet for RTCP, protects it (after <paramref name="rewrite"/>, on a
+    /// copy) into a pooled buffer and sends it on the ICE pair. False when ICE has no pair or is closed; throws
+    /// <see cref="SrtpException"/> (or <see cref="ObjectDisposedException"/> while closing) when it cannot be protected.
+    /// </summary>
+    private bool ProtectAndSend(SrtpContext outbound, IceAgent ice, ReadOnlySpan<byte> rtpPacket, in RtcRtpRewrite rewrite)
+    {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(rtpPacket.Length + outbound.RtpOverhead);
         try
         {
@@ -75,22 +99,12 @@ public sealed partial class RtcPeerConnection
                 }
             }
 
-            if (ice.TrySend(buffer.AsSpan(0, length)))
-            {
-                return true;
-            }
-        }
-        catch (Exception ex) when (ex is SrtpException or ObjectDisposedException)
-        {
-            // Malformed, a sequence number before the stream's start, keys exhausted, or closing.
+            return ice.TrySend(buffer.AsSpan(0, length));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-
-        Interlocked.Increment(ref _sendDropped);
-        return false;
     }
 
     /// <summary>Hook (RTCP session, receive thread): NACKs for packets we keep no history of.</summary>

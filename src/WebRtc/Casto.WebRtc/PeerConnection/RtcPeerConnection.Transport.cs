@@ -1,6 +1,5 @@
 // Spec: https://www.rfc-editor.org/rfc/rfc8829#section-5.10 (applying descriptions starts ICE/DTLS),
 //       https://www.rfc-editor.org/rfc/rfc8842#section-5 (a=setup → DTLS role), https://www.rfc-editor.org/rfc/rfc9443#section-3 (demux)
-using System.Buffers;
 using Casto.WebRtc.Demux;
 using Casto.WebRtc.Dtls;
 using Casto.WebRtc.Ice;
@@ -51,17 +50,9 @@ public sealed partial class RtcPeerConnection
             throw new PeerConnectionException(PeerConnectionError.Closed, $"The peer connection is {ConnectionState}.");
         }
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(rtpPacket.Length + outbound.RtpOverhead);
         try
         {
-            int length;
-            lock (_sendLock)
-            {
-                length = outbound.Protect(rtpPacket.Span, buffer);
-            }
-
-            OnRtpSent(rtpPacket.Span);
-            if (!_ice!.TrySend(buffer.AsSpan(0, length)))
+            if (!ProtectAndSend(outbound, _ice!, rtpPacket.Span, default))
             {
                 throw new PeerConnectionException(PeerConnectionError.Closed, "Sending failed: no ICE pair, or ICE is closed.");
             }
@@ -69,10 +60,6 @@ public sealed partial class RtcPeerConnection
         catch (SrtpException ex)
         {
             throw new PeerConnectionException(PeerConnectionError.InvalidState, "Cannot protect the RTP packet: " + ex.Message, ex);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         return default;
