@@ -13,6 +13,9 @@ public enum LossyUdpProxyDrop
     SrtpOnly,
 }
 
+/// <summary>Decides to drop one datagram (<paramref name="aToB"/>: its direction) whatever the random rate says.</summary>
+public delegate bool LossyUdpProxyFilter(bool aToB, ReadOnlySpan<byte> datagram);
+
 /// <summary>Settings of a <see cref="LossyUdpProxy"/>.</summary>
 public sealed class LossyUdpProxyOptions
 {
@@ -27,6 +30,9 @@ public sealed class LossyUdpProxyOptions
 
     /// <summary>Which datagrams may be dropped. Default <see cref="LossyUdpProxyDrop.All"/>.</summary>
     public LossyUdpProxyDrop Drop { get; set; } = LossyUdpProxyDrop.All;
+
+    /// <summary>Drops what it returns true for, before and besides the random drops (counted with them). Default none.</summary>
+    public LossyUdpProxyFilter? DropWhen { get; set; }
 
     /// <summary>Address the proxy binds (loopback only). Default 127.0.0.1.</summary>
     public IPAddress Address { get; set; } = IPAddress.Loopback;
@@ -140,6 +146,12 @@ public sealed class LossyUdpProxy : IAsyncDisposable
             }
             catch (SocketException)
             {
+                continue;
+            }
+
+            if (_options.DropWhen?.Invoke(aToB, buffer.AsSpan(0, length)) == true)
+            {
+                Interlocked.Increment(ref aToB ? ref _droppedAToB : ref _droppedBToA);
                 continue;
             }
 

@@ -104,7 +104,7 @@ public sealed partial class RtcPeerConnectionRtcpTests(ITestOutputHelper output)
     [GeneratedRegex(@"(a=candidate:\S+ 1 udp \d+ )127\.0\.0\.1 (\d+)( typ host)", RegexOptions.CultureInvariant)]
     private static partial Regex HostCandidate();
 
-    private static IPEndPoint CandidateOf(string sdp)
+    internal static IPEndPoint CandidateOf(string sdp)
     {
         var match = HostCandidate().Match(sdp);
         Assert.True(match.Success, "the SDP has a 127.0.0.1 host candidate");
@@ -112,6 +112,6 @@ public sealed partial class RtcPeerConnectionRtcpTests(ITestOutputHelper output)
     }
 
     /// <summary>Replaces the host candidate's port with the proxy's, so ICE runs through the proxy.</summary>
-    private static string PointAt(string sdp, IPEndPoint proxy) =>
+    internal static string PointAt(string sdp, IPEndPoint proxy) =>
         HostCandidate().Replace(sdp, m => $"{m.Groups[1].Value}127.0.0.1 {proxy.Port.ToString(CultureInfo.InvariantCulture)}{m.Groups[3].Value}");
 }

@@ -13,6 +13,7 @@ namespace Casto.WebRtc.Dtls;
 internal sealed class DtlsSrtpTransport : IDisposable
 {
     private bool _disposed;
+    private int _servicing;
 
     private DtlsSrtpTransport(DtlsRole role, SrtpProfile profile, SrtpContext outbound, SrtpContext inbound, DtlsTransport transport)
     {
@@ -104,6 +105,41 @@ internal sealed class DtlsSrtpTransport : IDisposable
             transport.Close();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Lets BouncyCastle read DTLS records that came after the handshake (call it after enqueuing one). Nothing reads
+    /// the record layer otherwise (DTLS-SRTP carries no application data here), and the peer that has not heard our
+    /// last flight retransmits its own until BouncyCastle answers it by resending ours (RFC 6347 §4.2.4). Runs once at a
+    /// time on the thread pool, each read bounded to 1 ms.
+    /// </summary>
+    public void ServiceLateRecords()
+    {
+        if (_disposed || Interlocked.Exchange(ref _servicing, 1) == 1)
+        {
+            return;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(static self =>
+        {
+            byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(QueuedDatagramTransport.MaxDatagramSize);
+            try
+            {
+                while (!self._disposed && self.Transport.Receive(buffer, 0, buffer.Length, 1) >= 0)
+                {
+                    // Application data has no reader here: dropped.
+                }
+            }
+            catch (Exception ex) when (ex is IOException or TlsException or ObjectDisposedException or InvalidOperationException)
+            {
+                // A bad or closing record layer: the pump's alert check and the consent timeout take it from here.
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                Volatile.Write(ref self._servicing, 0);
+            }
+        }, this, preferLocal: false);
     }
 
     /// <summary>Sends close_notify, closes the datagram transport and releases the SRTP contexts.</summary>

@@ -101,7 +101,11 @@ public sealed partial class RtcPeerConnection
                 _ = Task.Run(CloseAsync, CancellationToken.None);
                 return false;
             case PacketKind.Dtls:
-                dtlsQueue.TryEnqueue(datagram.Data.Span);
+                if (dtlsQueue.TryEnqueue(datagram.Data.Span))
+                {
+                    Volatile.Read(ref _dtls)?.ServiceLateRecords(); // after the handshake: the peer repeating a flight we answered
+                }
+
                 break;
             case PacketKind.Rtp:
                 Receive(datagram.Writable);

@@ -13,6 +13,9 @@ public sealed partial class RtcPeerConnection
 {
     private const byte DtlsAlertContentType = 21;
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>How long <see cref="CloseAsync"/> lets a DTLS handshake that is under way finish (the first DTLS retransmission comes after 1 s).</summary>
+    private static readonly TimeSpan CloseHandshakeGrace = TimeSpan.FromSeconds(2);
+
     private readonly TaskCompletionSource _iceConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private readonly object _sendLock = new();
@@ -65,7 +68,7 @@ public sealed partial class RtcPeerConnection
         return default;
     }
 
-    /// <summary>Closes: RTCP BYE and DTLS close_notify to the peer, ICE sockets released, the receive queue completed. Idempotent.</summary>
+    /// <summary>Closes: RTCP BYE and DTLS close_notify to the peer, ICE sockets released, the receive queue completed. A DTLS handshake under way is given up to 2 s to finish first, since the peer may already count itself connected. Idempotent.</summary>
     public Task CloseAsync()
     {
         lock (_gate)
@@ -83,6 +86,19 @@ public sealed partial class RtcPeerConnection
         lock (_gate)
         {
             connect = _connect;
+        }
+
+        if (connect is { IsCompleted: false } && _iceConnected.Task.IsCompletedSuccessfully)
+        {
+            // The DTLS handshake is under way. The server finishes a flight before the client, so the peer may already
+            // be connected: give the handshake a bounded moment to end, so the BYE and close_notify below can tell it.
+            try
+            {
+                await connect.WaitAsync(CloseHandshakeGrace, _options.TimeProvider).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
