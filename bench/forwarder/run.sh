@@ -4,10 +4,12 @@
 # Markdown table. See bench/forwarder/README.md.
 #
 # Usage: bench/forwarder/run.sh [--server pion[,pion-gcm][,casto]] [--seconds S=10] [--warmup S=3] [--no-build]
-#                               [--quiet-wait S=0] [N ...=10 50 100 200]
+#                               [--quiet-wait S=0] [--pin] [N ...=10 50 100 200]
 #   pion-gcm: the same Pion forwarder offering only AEAD_AES_128_GCM (Casto's client otherwise picks SHA1_80).
 #   --server casto runs `casto serve` (see start_casto below).
 #   --quiet-wait S: before each run wait up to S seconds for the (shared) machine to be under 15% busy.
+#   --pin (2+ cores): the forwarder runs on CPU 0 and the load generator on CPU 1 (taskset), so the generator's
+#   threads never preempt the forwarder's; without it the scheduler places both (the default, as deployed).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -17,6 +19,7 @@ seconds=10
 warmup=3
 build=yes
 quiet_wait=0
+pin=no
 counts=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -25,11 +28,18 @@ while [ $# -gt 0 ]; do
     --warmup) warmup=$2; shift 2 ;;
     --no-build) build=no; shift ;;
     --quiet-wait) quiet_wait=$2; shift 2 ;;
+    --pin) pin=yes; shift ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) counts+=("$1"); shift ;;
   esac
 done
 [ ${#counts[@]} -gt 0 ] || counts=(10 50 100 200)
+server_cpu=()
+generator_cpu=()
+if [ $pin = yes ] && [ "$(nproc)" -ge 2 ] && command -v taskset > /dev/null; then
+  server_cpu=(taskset -c 0)
+  generator_cpu=(taskset -c 1)
+fi
 
 out_dir=$root/bench/forwarder/out
 mkdir -p "$out_dir"
@@ -44,7 +54,7 @@ server_out=$(mktemp)
 trap 'stop_server; rm -f "$server_out"' EXIT
 
 start_pion() { # [-srtp gcm]
-  "$root/bench/pion-forwarder/bin/pion-forwarder" -http 127.0.0.1:0 "$@" > "$server_out" 2> "$out_dir/pion.stderr" &
+  "${server_cpu[@]}" "$root/bench/pion-forwarder/bin/pion-forwarder" -http 127.0.0.1:0 "$@" > "$server_out" 2> "$out_dir/pion.stderr" &
   wait_ready pid
 }
 
@@ -64,7 +74,7 @@ build_casto() {
   dotnet build "$root/src/Relay/Casto.Cli" -c Release -nologo -v quiet >&2
 }
 start_casto() {
-  dotnet "$root/src/Relay/Casto.Cli/bin/Release/net10.0/casto.dll" serve --http 127.0.0.1:0 > "$server_out" 2> "$out_dir/casto.stderr" &
+  "${server_cpu[@]}" dotnet "$root/src/Relay/Casto.Cli/bin/Release/net10.0/casto.dll" serve --http 127.0.0.1:0 > "$server_out" 2> "$out_dir/casto.stderr" &
   server_pid=$!
   wait_ready
 }
@@ -131,7 +141,7 @@ for n in "${counts[@]}"; do
     wait_quiet
     start_server "$server"
     echo "== $server, $n subscribers (forwarder pid $server_pid on $server_http)" >&2
-    if line=$(dotnet "$loadgen" --whip "http://$server_http/whip/bench" --whep "http://$server_http/whep/bench" \
+    if line=$("${generator_cpu[@]}" dotnet "$loadgen" --whip "http://$server_http/whip/bench" --whep "http://$server_http/whep/bench" \
         --subscribers "$n" --seconds "$seconds" --warmup "$warmup" --pid "$server_pid" --server "$server"); then
       echo "$line" | tee -a "$results"
     else

@@ -29,6 +29,12 @@ public sealed class ForwardingOptions
     /// <summary>Children per stream at most; more are refused. Default 1000.</summary>
     public int MaxSubscribers { get; set; } = 1000;
 
+    /// <summary>
+    /// Children's copies of one upstream packet gathered per system call (<see cref="RtcSendBatch"/>: one
+    /// <c>sendmmsg(2)</c> on Linux for children on the node's UDP mux); 0 sends each at once. 1–1024, default 64.
+    /// </summary>
+    public int SendBatchSize { get; set; } = 64;
+
     /// <summary>Clock of the key frame rate limit and of timestamp rebasing. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -49,6 +55,8 @@ public sealed class ForwardingOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(JoinBurst, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(CatchUpBurst, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxSubscribers, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(SendBatchSize, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(SendBatchSize, 1024);
         ArgumentNullException.ThrowIfNull(TimeProvider);
         ArgumentNullException.ThrowIfNull(LoggerFactory);
     }

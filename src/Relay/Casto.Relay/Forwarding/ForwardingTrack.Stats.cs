@@ -39,8 +39,11 @@ public readonly record struct ForwardingTrackStats
     /// <summary>Upstream packets dropped as malformed or too large.</summary>
     public long Malformed { get; init; }
 
-    /// <summary>Packets a child's connection did not take (not connected, closing).</summary>
+    /// <summary>Packets a child's connection did not take (not connected, closing) or the kernel refused at a batched send.</summary>
     public long SendDrops { get; init; }
+
+    /// <summary>System calls of batched sends (<see cref="ForwardingOptions.SendBatchSize"/>; packets per call = batched packets / this).</summary>
+    public long BatchedSendCalls { get; init; }
 
     /// <summary>Packets of a previous source still in flight when the source changed, dropped.</summary>
     public long StalePackets { get; init; }
@@ -80,7 +83,8 @@ internal sealed partial class ForwardingTrack
                 KeyFrameRequestsSent = _keyFrameRequestsSent,
                 Duplicates = _duplicates,
                 Malformed = Interlocked.Read(ref _malformed),
-                SendDrops = _sendDrops,
+                SendDrops = _sendDrops + (_batch?.Failed ?? 0),
+                BatchedSendCalls = _batch?.SystemCalls ?? 0,
                 StalePackets = _stale,
             };
         }

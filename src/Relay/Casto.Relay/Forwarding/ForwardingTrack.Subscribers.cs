@@ -34,6 +34,7 @@ internal sealed partial class ForwardingTrack
                 s.State = TrackSubscriberState.CatchingUp;
                 s.Cursor = _keyFrameStart;
                 CatchUp(s, _options.JoinBurst, _time.GetTimestamp());
+                _batch?.Flush();
             }
             else
             {
@@ -81,7 +82,7 @@ internal sealed partial class ForwardingTrack
                 {
                     _retransmissionMisses++;
                 }
-                else if (child.TrySendRtp(packet, s.Munger.Rewrite))
+                else if (TrySend(s, packet))
                 {
                     _retransmissions++;
                 }
@@ -90,6 +91,8 @@ internal sealed partial class ForwardingTrack
                     _sendDrops++;
                 }
             }
+
+            _batch?.Flush();
         }
     }
 

@@ -22,6 +22,7 @@ internal sealed partial class ForwardingTrack : IDisposable
     private readonly Lock _gate = new();
     private readonly ForwardingOptions _options;
     private readonly RtpSendHistory _history;
+    private readonly RtcSendBatch? _batch;
     private readonly TimeProvider _time;
     private readonly Dictionary<RtcPeerConnection, TrackSubscriber> _bySubscriber = [];
     private TrackSubscriber[] _subscribers = [];
@@ -41,6 +42,7 @@ internal sealed partial class ForwardingTrack : IDisposable
         _time = options.TimeProvider;
         _requestKeyFrame = requestKeyFrame;
         _history = new RtpSendHistory(options.HistorySize, options.MaxPacketSize);
+        _batch = options.SendBatchSize > 0 ? new RtcSendBatch(options.SendBatchSize) : null;
     }
 
     /// <summary>The codec of the current source (set when the source changes).</summary>
@@ -134,6 +136,8 @@ internal sealed partial class ForwardingTrack : IDisposable
                         break;
                 }
             }
+
+            _batch?.Flush();
         }
 
         if (waiting)
@@ -152,7 +156,7 @@ internal sealed partial class ForwardingTrack : IDisposable
         }
 
         munger.BeforeSend(seq, timestamp, now, _time.TimestampFrequency, ClockRate);
-        if (s.Connection.TrySendRtp(packet, munger.Rewrite))
+        if (TrySend(s, packet))
         {
             _packetsOut++;
             munger.AfterSend(seq, timestamp, now);
@@ -162,6 +166,10 @@ internal sealed partial class ForwardingTrack : IDisposable
             _sendDrops++;
         }
     }
+
+    /// <summary>Into the batch (the caller flushes before it leaves the lock), or at once without one.</summary>
+    private bool TrySend(TrackSubscriber s, ReadOnlySpan<byte> packet) =>
+        _batch is null ? s.Connection.TrySendRtp(packet, s.Munger.Rewrite) : s.Connection.TrySendRtp(packet, s.Munger.Rewrite, _batch);
 
     /// <summary>Replays up to <paramref name="burst"/> cached packets from the child's cursor; live once past the edge.</summary>
     private void CatchUp(TrackSubscriber s, int burst, long now)
@@ -191,6 +199,7 @@ internal sealed partial class ForwardingTrack : IDisposable
             _subscribers = [];
             _bySubscriber.Clear();
             _history.Dispose();
+            _batch?.Dispose();
         }
     }
 }

@@ -1,4 +1,5 @@
 // Spec: https://www.rfc-editor.org/rfc/rfc9443#section-3 (demultiplexing on the ICE 5-tuple)
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using Casto.WebRtc.Demux;
@@ -33,6 +34,12 @@ internal sealed partial class IceAgent
             return default;
         }
 
+        if (pair.Base.Shared)
+        {
+            pair.Base.Send(datagram.Span, pair.Remote); // a mux socket takes synchronous calls only (see IceUdpMux)
+            return default;
+        }
+
         ValueTask<int> send;
         try
         {
@@ -58,6 +65,19 @@ internal sealed partial class IceAgent
     /// from a span and without a task: the media hot path. False when there is no pair yet or the agent is closed;
     /// socket errors are swallowed like any datagram loss (the caller counts its drops).
     /// </summary>
+    /// <summary>The mux socket and remote address of the selected (or best validated) pair, for batched sends; false when the pair is not on an <see cref="IceUdpMux"/>, or none.</summary>
+    internal bool TryGetMuxTarget([NotNullWhen(true)] out Socket? socket, [NotNullWhen(true)] out SocketAddress? remote)
+    {
+        IceCandidatePair? pair;
+        lock (_gate)
+        {
+            pair = IsTerminal ? null : _selected ?? BestValidPair();
+        }
+
+        (socket, remote) = pair is { Base: { Shared: true, Turn: null, Socket: { } shared } } ? (shared, pair.Remote.SocketAddress) : (null, null);
+        return socket is not null;
+    }
+
     public bool TrySend(ReadOnlySpan<byte> datagram)
     {
         IceCandidatePair? pair;

@@ -19,12 +19,14 @@ namespace Casto.WebRtc.Ice;
 public sealed class IceUdpMux : IAsyncDisposable
 {
     private const int BufferSize = 1500;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private readonly Lock _gate = new();
     private readonly Dictionary<string, IceAgent> _byUfrag = new(StringComparer.Ordinal);
     private readonly Dictionary<SocketAddress, IceAgent> _byAddress = [];
     private readonly HashSet<IceAgent> _registered = [];
     private readonly CancellationTokenSource _closing = new();
-    private readonly Task _loop;
+    private readonly TaskCompletionSource _loopEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _disposed;
     private long _unroutable;
 
     private IceUdpMux(Socket socket, int maxConnections)
@@ -32,7 +34,7 @@ public sealed class IceUdpMux : IAsyncDisposable
         Socket = socket;
         MaxConnections = maxConnections;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
-        _loop = Task.Run(() => ReceiveLoopAsync(_closing.Token));
+        new Thread(ReceiveLoop) { IsBackground = true, Name = "Casto UDP mux" }.Start();
     }
 
     /// <summary>The bound address: every connection's host candidate.</summary>
@@ -75,6 +77,7 @@ public sealed class IceUdpMux : IAsyncDisposable
             socket.ReceiveBufferSize = 4 * 1024 * 1024; // the kernel caps it at net.core.rmem_max
             socket.SendBufferSize = 4 * 1024 * 1024;
             socket.Bind(endPoint);
+            socket.Blocking = false;
         }
         catch (SocketException ex)
         {
@@ -132,36 +135,67 @@ public sealed class IceUdpMux : IAsyncDisposable
         }
     }
 
-    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The receive loop, on its own thread, with synchronous calls only: a socket that never takes an async operation
+    /// is never registered with the runtime's epoll thread, which would otherwise wake on every EPOLLOUT edge, i.e.
+    /// after each of the node's sends (thousands a second under fan-out). The socket is non-blocking, so sends never
+    /// wait for buffer space (a full buffer is a counted drop) and the loop waits in poll(2).
+    /// </summary>
+    private void ReceiveLoop()
+    {
+        try
+        {
+            ReceiveUntilClosed();
+        }
+        finally
+        {
+            _loopEnded.TrySetResult();
+        }
+    }
+
+    private void ReceiveUntilClosed()
     {
         byte[] buffer = new byte[BufferSize];
         var source = new SocketAddress(Socket.AddressFamily);
-        while (!cancellationToken.IsCancellationRequested)
+        CancellationToken closing = _closing.Token;
+        while (!closing.IsCancellationRequested)
         {
-            int length;
             try
             {
-                length = await Socket.ReceiveFromAsync(buffer, SocketFlags.None, source, cancellationToken).ConfigureAwait(false);
+                if (!Socket.Poll(PollInterval, SelectMode.SelectRead))
+                {
+                    continue; // check for close now and then
+                }
+
+                do
+                {
+                    int length = Socket.ReceiveFrom(buffer, SocketFlags.None, source);
+                    Deliver(buffer.AsSpan(0, length), source);
+                }
+                while (Socket.Available > 0);
             }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize or SocketError.ConnectionRefused)
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.ConnectionReset
+                or SocketError.MessageSize or SocketError.ConnectionRefused)
             {
-                continue; // ICMP errors and oversize datagrams
+                // Nothing left after all, ICMP errors and oversize datagrams.
             }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
             {
                 return;
             }
-
-            ReadOnlySpan<byte> data = buffer.AsSpan(0, length);
-            IceAgent? agent = Route(data, source);
-            if (agent is null)
-            {
-                Interlocked.Increment(ref _unroutable);
-                continue;
-            }
-
-            agent.OnMuxDatagram(data, source);
         }
+    }
+
+    private void Deliver(ReadOnlySpan<byte> data, SocketAddress source)
+    {
+        IceAgent? agent = Route(data, source);
+        if (agent is null)
+        {
+            Interlocked.Increment(ref _unroutable);
+            return;
+        }
+
+        agent.OnMuxDatagram(data, source);
     }
 
     /// <summary>A STUN request by its USERNAME (mapping the sender), everything else by source address.</summary>
@@ -199,16 +233,14 @@ public sealed class IceUdpMux : IAsyncDisposable
     /// <summary>Stops receiving and closes the socket. Connections still using it stop receiving too.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _closing.CancelAsync().ConfigureAwait(false);
-        Socket.Dispose();
-        try
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
+            return;
         }
 
+        await _closing.CancelAsync().ConfigureAwait(false);
+        await _loopEnded.Task.ConfigureAwait(false); // within one poll interval
+        Socket.Dispose();
         _closing.Dispose();
     }
 }

@@ -69,41 +69,76 @@ public sealed partial class RtcPeerConnection
     }
 
     /// <summary>
-    /// The one send path of RTP: records the packet for RTCP, protects it (after <paramref name="rewrite"/>, on a
-    /// copy) into a pooled buffer and sends it on the ICE pair. False when ICE has no pair or is closed; throws
-    /// <see cref="SrtpException"/> (or <see cref="ObjectDisposedException"/> while closing) when it cannot be protected.
+    /// Like <see cref="TrySendRtp(ReadOnlySpan{byte}, in RtcRtpRewrite)"/>, protecting into <paramref name="batch"/>,
+    /// which sends at its <see cref="RtcSendBatch.Flush"/> (a connection that is not on an <see cref="IceUdpMux"/>
+    /// sends at once). True when queued or sent; the caller flushes.
+    /// </summary>
+    public bool TrySendRtp(ReadOnlySpan<byte> rtpPacket, in RtcRtpRewrite rewrite, RtcSendBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        SrtpContext? outbound = Volatile.Read(ref _outbound);
+        var ice = _ice;
+        if (outbound is null || ice is null || rtpPacket.Length is < 12 or > MaxRtpPacketSize)
+        {
+            Interlocked.Increment(ref _sendDropped);
+            return false;
+        }
+
+        if (!ice.TryGetMuxTarget(out var socket, out var remote))
+        {
+            return TrySendRtp(rtpPacket, rewrite);
+        }
+
+        try
+        {
+            Span<byte> slot = batch.Udp.Reserve(socket);
+            batch.Udp.Commit(Protect(outbound, rtpPacket, rewrite, slot), remote);
+            return true;
+        }
+        catch (Exception ex) when (ex is SrtpException or ObjectDisposedException)
+        {
+            Interlocked.Increment(ref _sendDropped);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The one send path of RTP: protects (see <see cref="Protect"/>) into a pooled buffer and sends it on the ICE pair.
+    /// False when ICE has no pair or is closed; throws <see cref="SrtpException"/> (or <see cref="ObjectDisposedException"/>
+    /// while closing) when it cannot be protected.
     /// </summary>
     private bool ProtectAndSend(SrtpContext outbound, IceAgent ice, ReadOnlySpan<byte> rtpPacket, in RtcRtpRewrite rewrite)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(rtpPacket.Length + outbound.RtpOverhead);
         try
         {
-            int length;
-            if (rewrite.IsIdentity)
-            {
-                OnRtpSent(rtpPacket);
-                lock (_sendLock)
-                {
-                    length = outbound.Protect(rtpPacket, buffer);
-                }
-            }
-            else
-            {
-                Span<byte> packet = buffer.AsSpan(0, rtpPacket.Length);
-                rtpPacket.CopyTo(packet);
-                rewrite.Apply(packet);
-                OnRtpSent(packet);
-                lock (_sendLock)
-                {
-                    length = outbound.ProtectInPlace(buffer, packet.Length);
-                }
-            }
-
-            return ice.TrySend(buffer.AsSpan(0, length));
+            return ice.TrySend(buffer.AsSpan(0, Protect(outbound, rtpPacket, rewrite, buffer)));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Records the packet for RTCP and protects it (after <paramref name="rewrite"/>, on a copy) into <paramref name="destination"/>; returns the SRTP length.</summary>
+    private int Protect(SrtpContext outbound, ReadOnlySpan<byte> rtpPacket, in RtcRtpRewrite rewrite, Span<byte> destination)
+    {
+        if (rewrite.IsIdentity)
+        {
+            OnRtpSent(rtpPacket);
+            lock (_sendLock)
+            {
+                return outbound.Protect(rtpPacket, destination);
+            }
+        }
+
+        Span<byte> packet = destination[..rtpPacket.Length];
+        rtpPacket.CopyTo(packet);
+        rewrite.Apply(packet);
+        OnRtpSent(packet);
+        lock (_sendLock)
+        {
+            return outbound.ProtectInPlace(destination, packet.Length);
         }
     }
 
