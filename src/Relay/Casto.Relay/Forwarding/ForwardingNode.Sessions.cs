@@ -8,15 +8,34 @@ namespace Casto.Relay.Forwarding;
 public sealed partial class ForwardingNode
 {
     /// <summary>The reservation (pending, and for subscribers the subscriber count) is held by the caller.</summary>
-    private async Task<ForwardingSession> OpenAsync(string stream, string offer, bool isPublisher, CancellationToken cancellationToken, RtcCodec? codec = null)
+    private Task<ForwardingSession> OpenAsync(string stream, string offer, bool isPublisher, CancellationToken cancellationToken, RtcCodec? codec = null) =>
+        OpenAsync(stream, isPublisher, codec, async (pc, ct) =>
+        {
+            pc.SetRemoteDescription(RtcSdpType.Offer, offer);
+            string answer = await pc.CreateAnswerAsync(ct).ConfigureAwait(false);
+            pc.SetLocalDescription(RtcSdpType.Answer, answer);
+            return answer;
+        }, cancellationToken);
+
+    /// <summary>We offer to receive <paramref name="stream"/>; <paramref name="exchange"/> carries the offer to the upstream and returns its answer.</summary>
+    private Task<ForwardingSession> PullCoreAsync(string stream, RtcCodec? codec, Func<string, CancellationToken, Task<string>> exchange, CancellationToken cancellationToken) =>
+        OpenAsync(stream, isPublisher: true, codec, async (pc, ct) =>
+        {
+            string offer = await pc.CreateOfferAsync(ct).ConfigureAwait(false);
+            pc.SetLocalDescription(RtcSdpType.Offer, offer);
+            string answer = await exchange(offer, ct).ConfigureAwait(false);
+            pc.SetRemoteDescription(RtcSdpType.Answer, answer);
+            return answer;
+        }, cancellationToken);
+
+    private async Task<ForwardingSession> OpenAsync(
+        string stream, bool isPublisher, RtcCodec? codec, Func<RtcPeerConnection, CancellationToken, Task<string>> negotiate, CancellationToken cancellationToken)
     {
         RtcPeerConnection? pc = null;
         try
         {
             pc = new RtcPeerConnection(ConnectionOptions(isPublisher, codec));
-            pc.SetRemoteDescription(RtcSdpType.Offer, offer);
-            string answer = await pc.CreateAnswerAsync(cancellationToken).ConfigureAwait(false);
-            pc.SetLocalDescription(RtcSdpType.Answer, answer);
+            string answer = await negotiate(pc, cancellationToken).ConfigureAwait(false);
             var session = new ForwardingSession(NewId(), stream, isPublisher, pc, answer);
             lock (_gate)
             {
@@ -46,7 +65,8 @@ public sealed partial class ForwardingNode
             Log.SessionOpened(_logger, stream, session.Id, isPublisher);
             return session;
         }
-        catch (Exception ex) when (ex is PeerConnectionException or ForwardingException or OperationCanceledException or ArgumentException)
+        catch (Exception ex) when (ex is PeerConnectionException or ForwardingException or OperationCanceledException or ArgumentException
+            or IOException or TimeoutException)
         {
             lock (_gate)
             {

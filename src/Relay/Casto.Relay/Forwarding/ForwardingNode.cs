@@ -85,9 +85,15 @@ public sealed partial class ForwardingNode : IAsyncDisposable
     /// </summary>
     public Task<ForwardingSession> PublishAsync(string stream, string offer, CancellationToken cancellationToken = default)
     {
-        CheckName(stream);
         ArgumentNullException.ThrowIfNull(offer);
-        RtcCodec? codec;
+        RtcCodec? codec = Reserve(stream);
+        return OpenAsync(stream, offer, isPublisher: true, cancellationToken, codec);
+    }
+
+    /// <summary>Reserves the source of <paramref name="stream"/>; returns the codec its waiting children negotiated, if any.</summary>
+    private RtcCodec? Reserve(string stream)
+    {
+        CheckName(stream);
         lock (_gate)
         {
             ThrowIfClosed();
@@ -105,10 +111,21 @@ public sealed partial class ForwardingNode : IAsyncDisposable
 
             _pending++;
             // Children waiting on the stream negotiated its codec: a returning publisher must send the same one.
-            codec = existing is { SubscriberCount: > 0 } ? existing.VideoCodec : null;
+            return existing is { SubscriberCount: > 0 } ? existing.VideoCodec : null;
         }
+    }
 
-        return OpenAsync(stream, offer, isPublisher: true, cancellationToken, codec);
+    /// <summary>
+    /// Receives <paramref name="stream"/> from an upstream node instead of a publisher (a relay's parent in the tree):
+    /// we offer to receive, <paramref name="exchange"/> carries the offer there and returns its answer, and the stream
+    /// forwards that connection like a publisher's. Throws like <see cref="PublishAsync"/>, and what
+    /// <paramref name="exchange"/> throws (IOException, TimeoutException) as is.
+    /// </summary>
+    public Task<ForwardingSession> PullAsync(string stream, Func<string, CancellationToken, Task<string>> exchange, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(exchange);
+        RtcCodec? codec = Reserve(stream);
+        return PullCoreAsync(stream, codec, exchange, cancellationToken);
     }
 
     /// <summary>

@@ -1,0 +1,26 @@
+using Casto.Stack.Identity;
+using Microsoft.Extensions.Logging;
+
+namespace Casto.Relay.Tree;
+
+/// <summary>Tree log messages (event ids 7100+).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(7100, LogLevel.Information, "Tree {Stream}: child {Peer} joined")]
+    public static partial void ChildJoined(ILogger logger, string stream, PeerId peer);
+
+    [LoggerMessage(7101, LogLevel.Information, "Tree {Stream}: child {Peer} left")]
+    public static partial void ChildLeft(ILogger logger, string stream, PeerId peer);
+
+    [LoggerMessage(7102, LogLevel.Information, "Tree {Stream}: parent {Peer} at depth {Depth}")]
+    public static partial void ParentTaken(ILogger logger, string stream, PeerId peer, int depth);
+
+    [LoggerMessage(7103, LogLevel.Warning, "Tree {Stream}: parent {Peer} lost ({Reason})")]
+    public static partial void ParentLost(ILogger logger, string stream, PeerId peer, string reason);
+
+    [LoggerMessage(7104, LogLevel.Debug, "Tree {Stream}: candidate {Peer} did not take us ({Reason})")]
+    public static partial void CandidateFailed(ILogger logger, string stream, PeerId peer, string reason);
+
+    [LoggerMessage(7105, LogLevel.Information, "Tree {Stream}: receiving again {Milliseconds} ms after the parent was lost")]
+    public static partial void Recovered(ILogger logger, string stream, double milliseconds);
+}

@@ -1,0 +1,112 @@
+using Casto.Stack.Identity;
+
+namespace Casto.Relay.Tree;
+
+/// <summary>
+/// A node's membership of one stream's tree as a child (<see cref="TreeNode.Join"/>): it keeps a parent, rejoining
+/// when the parent goes (the lost parent's ancestors first, then every candidate it knows, with a growing pause when
+/// none takes it). Disposing leaves the tree.
+/// </summary>
+public sealed partial class TreeMembership : IAsyncDisposable
+{
+    private readonly TreeNode _node;
+    private readonly TreePosition _position;
+    private readonly List<TreeCandidate> _seeds;
+    private readonly List<TreeCandidate> _learnt = [];
+    private readonly List<TimeSpan> _recoveries = [];
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stop;
+    private Task _loop = Task.CompletedTask;
+    private long _parentChanges;
+    private long _parentsTaken;
+
+    internal TreeMembership(TreeNode node, TreePosition position, IEnumerable<TreeCandidate> seeds, CancellationToken closing)
+    {
+        (_node, _position) = (node, position);
+        _seeds = [.. seeds.Take(node.Options.MaxCandidates)];
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(closing);
+    }
+
+    /// <summary>The stream.</summary>
+    public string Stream => _position.Stream;
+
+    /// <summary>The current parent, or null while one is being found.</summary>
+    public PeerId? Parent => _position.Parent;
+
+    /// <summary>Depth now (-1 before the first parent).</summary>
+    public int Depth => _position.Depth;
+
+    /// <summary>Parents taken after the first.</summary>
+    public long ParentChanges => Interlocked.Read(ref _parentChanges);
+
+    /// <summary>For each parent lost: from noticing it to the first packet from the next parent.</summary>
+    public IReadOnlyList<TimeSpan> Recoveries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _recoveries];
+            }
+        }
+    }
+
+    /// <summary>Raised (on a pool thread) when a parent is taken or lost.</summary>
+    public event EventHandler? ParentChanged;
+
+    internal void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+
+    /// <summary>Who to try, best first: what we learnt (redirects, ancestors) and the seeds, ranked.</summary>
+    private List<TreeCandidate> Candidates()
+    {
+        lock (_gate)
+        {
+            return ParentRanking.Rank(_learnt.Concat(_seeds), _node.PeerId, _position.ChildIds());
+        }
+    }
+
+    /// <summary>Remembers <paramref name="candidates"/> (newest first, replacing what we knew of the same peers), bounded.</summary>
+    private void Learn(IEnumerable<TreeCandidate> candidates)
+    {
+        lock (_gate)
+        {
+            var fresh = candidates.Where(c => !c.PeerId.Equals(_node.PeerId)).DistinctBy(c => c.PeerId).ToList();
+            _learnt.RemoveAll(old => fresh.Exists(c => c.PeerId.Equals(old.PeerId)));
+            _learnt.InsertRange(0, fresh);
+            if (_learnt.Count > _node.Options.MaxCandidates)
+            {
+                _learnt.RemoveRange(_node.Options.MaxCandidates, _learnt.Count - _node.Options.MaxCandidates);
+            }
+        }
+    }
+
+    private void Forget(PeerId peer)
+    {
+        lock (_gate)
+        {
+            _learnt.RemoveAll(c => c.PeerId.Equals(peer));
+        }
+    }
+
+    private void RecordRecovery(TimeSpan took)
+    {
+        lock (_gate)
+        {
+            _recoveries.Add(took);
+            if (_recoveries.Count > 1024)
+            {
+                _recoveries.RemoveAt(0);
+            }
+        }
+    }
+
+    private void OnParentChanged() => ParentChanged?.Invoke(this, EventArgs.Empty);
+
+    /// <summary>Leaves: the parent's stream and the upstream media connection end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}

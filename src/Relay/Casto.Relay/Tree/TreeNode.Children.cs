@@ -1,0 +1,206 @@
+using Casto.Relay.Forwarding;
+using Casto.Relay.Tree.Wire;
+using Casto.Stack.Hosting;
+using Casto.Stack.Multiaddrs;
+
+namespace Casto.Relay.Tree;
+
+/// <summary>The parent side: a joiner's stream from Join to its end.</summary>
+public sealed partial class TreeNode
+{
+    private async ValueTask HandleJoinAsync(StreamContext context, CancellationToken cancellationToken)
+    {
+        var channel = new TreeChannel(context.Stream, _options.MaxMessageSize);
+        await using (channel.ConfigureAwait(false))
+        {
+            if (Interlocked.Increment(ref _pendingJoins) > _options.MaxPendingJoins)
+            {
+                Interlocked.Decrement(ref _pendingJoins);
+                await RefuseAsync(channel, Refuse.Types.Reason.Busy, "Too many joins in progress.", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+            TreeChild? child = null;
+            TreePosition? position = null;
+            ForwardingSession? session = null;
+            bool pending = true;
+            try
+            {
+                using (var joinTimeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token))
+                {
+                    joinTimeout.CancelAfter(_options.JoinTimeout);
+                    Join join = (await channel.ExpectAsync(TreeMessage.BodyOneofCase.Join, joinTimeout.Token).ConfigureAwait(false)).Join;
+                    position = Position(join.Stream);
+                    if (position is null || _forwarding.GetStream(join.Stream) is null)
+                    {
+                        await RefuseAsync(channel, Refuse.Types.Reason.NoStream, $"Not carrying '{join.Stream}'.", stop.Token).ConfigureAwait(false);
+                        return;
+                    }
+
+                    if (position.Path.Contains(context.RemotePeer))
+                    {
+                        await RefuseAsync(channel, Refuse.Types.Reason.Cycle, "You are an ancestor of this node.", stop.Token).ConfigureAwait(false);
+                        return;
+                    }
+
+                    child = position.TryAddChild(context.RemotePeer, AddressesOf(context, join), (int)Math.Min(join.Capacity, 1000), _options.MaxChildren);
+                    if (child is null)
+                    {
+                        var redirect = new Redirect();
+                        redirect.Candidates.Add(position.RedirectTargets(16).Select(c => c.ToWire()));
+                        await channel.WriteAsync(new TreeMessage { Redirect = redirect }, stop.Token).ConfigureAwait(false);
+                        return;
+                    }
+
+                    var accept = new Accept { Depth = (uint)Math.Max(position.Depth, 0) };
+                    accept.Path.Add(Wire(position.Path));
+                    accept.Ancestors.Add(position.Ancestors.Select(a => a.ToWire()));
+                    await channel.WriteAsync(new TreeMessage { Accept = accept }, joinTimeout.Token).ConfigureAwait(false);
+                    string offer = (await channel.ExpectAsync(TreeMessage.BodyOneofCase.Offer, joinTimeout.Token).ConfigureAwait(false)).Offer.Sdp;
+                    session = await _forwarding.SubscribeAsync(join.Stream, offer, joinTimeout.Token).ConfigureAwait(false);
+                    await channel.WriteAsync(new TreeMessage { Answer = new SessionDescription { Sdp = session.Answer } }, joinTimeout.Token).ConfigureAwait(false);
+                }
+
+                Interlocked.Decrement(ref _pendingJoins);
+                pending = false;
+                Log.ChildJoined(_logger, position.Stream, context.RemotePeer);
+                await ServeChildAsync(channel, position, child, stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or TreeException or ForwardingException or OperationCanceledException or ObjectDisposedException)
+            {
+                if (ex is ForwardingException && pending)
+                {
+                    await RefuseAsync(channel, Refuse.Types.Reason.NoStream, ex.Message, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (pending)
+                {
+                    Interlocked.Decrement(ref _pendingJoins);
+                }
+
+                if (child is not null)
+                {
+                    position!.RemoveChild(child);
+                    Log.ChildLeft(_logger, position.Stream, context.RemotePeer);
+                }
+
+                if (session is not null)
+                {
+                    await EndQuietlyAsync(session).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Heartbeats down (our depth and path), the child's up (its room); ends when the child leaves or goes silent.</summary>
+    private async Task ServeChildAsync(TreeChannel channel, TreePosition position, TreeChild child, CancellationToken cancellationToken)
+    {
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task sending = SendHeartbeatsAsync(channel, () =>
+        {
+            var h = new Heartbeat { Depth = (uint)Math.Max(position.Depth, 0) };
+            h.Path.Add(Wire(position.Path));
+            h.Ancestors.Add(position.Ancestors.Select(a => a.ToWire()));
+            return h;
+        }, done.Token);
+        try
+        {
+            while (true)
+            {
+                TreeMessage? message = await ReadWithTimeoutAsync(channel, done.Token).ConfigureAwait(false);
+                if (message is null || message.BodyCase == TreeMessage.BodyOneofCase.Leave)
+                {
+                    return;
+                }
+
+                if (message.BodyCase == TreeMessage.BodyOneofCase.Heartbeat)
+                {
+                    child.Free = (int)Math.Min(message.Heartbeat.Free, 1000);
+                    child.Children = (int)Math.Min(message.Heartbeat.Children, 1000);
+                    child.WithRoom = [.. message.Heartbeat.ChildrenWithRoom.Take(16).Select(c => TreeCandidate.FromWire(c)).OfType<TreeCandidate>()];
+                }
+            }
+        }
+        finally
+        {
+            await done.CancelAsync().ConfigureAwait(false);
+            await sending.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes <paramref name="heartbeat"/>() every interval until cancelled or the stream fails.</summary>
+    internal async Task SendHeartbeatsAsync(TreeChannel channel, Func<Heartbeat> heartbeat, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.HeartbeatInterval, _options.TimeProvider);
+        try
+        {
+            do
+            {
+                await channel.WriteAsync(new TreeMessage { Heartbeat = heartbeat() }, cancellationToken).ConfigureAwait(false);
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+    }
+
+    /// <summary>The next message, or null at the end; a peer silent for <see cref="TreeNodeOptions.ParentTimeout"/> is an IOException.</summary>
+    internal async ValueTask<TreeMessage?> ReadWithTimeoutAsync(TreeChannel channel, CancellationToken cancellationToken)
+    {
+        using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        silence.CancelAfter(_options.ParentTimeout);
+        try
+        {
+            return await channel.ReadAsync(silence.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"No message for {_options.ParentTimeout.TotalMilliseconds} ms.");
+        }
+    }
+
+    private static async Task RefuseAsync(TreeChannel channel, Refuse.Types.Reason reason, string message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await channel.WriteAsync(new TreeMessage { Refuse = new Refuse { Reason = reason, Message = message } }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+
+    internal async Task EndQuietlyAsync(ForwardingSession session)
+    {
+        try
+        {
+            await _forwarding.EndAsync(session.Id).ConfigureAwait(false);
+        }
+        catch (ForwardingException)
+        {
+            // Already ended (its connection failed or closed).
+        }
+    }
+
+    /// <summary>The joiner's addresses: those it sent (unparsable ones skipped), else what identify told the peer store.</summary>
+    private List<Multiaddr> AddressesOf(StreamContext context, Join join)
+    {
+        var sent = new List<Multiaddr>();
+        foreach (var bytes in join.Addrs.Take(8))
+        {
+            try
+            {
+                sent.Add(Multiaddr.FromBytes(bytes.Span));
+            }
+            catch (FormatException)
+            {
+            }
+        }
+
+        return sent.Count > 0 ? sent : [.. (_host.PeerStore.Get(context.RemotePeer)?.Addresses ?? []).Take(8)];
+    }
+}

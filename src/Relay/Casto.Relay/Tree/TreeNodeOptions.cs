@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Casto.Relay.Tree;
+
+/// <summary>Limits and timings of a <see cref="TreeNode"/> (every stream it carries).</summary>
+public sealed class TreeNodeOptions
+{
+    /// <summary>Children this node takes per stream; 0 makes it a leaf (it never relays). Default 2.</summary>
+    public int MaxChildren { get; set; } = 2;
+
+    /// <summary>How often a parent and a child tell each other their state. Default 100 ms.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>A parent silent this long (no heartbeat) is gone, even if its stream stays open. Default 300 ms.</summary>
+    public TimeSpan ParentTimeout { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Dialing a candidate, its reply and the media connection, at most. Default 5 s.</summary>
+    public TimeSpan JoinTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Pause after a round in which no candidate took us, doubling up to <see cref="MaxRetryDelay"/>. Default 100 ms.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest pause between rounds of join attempts. Default 2 s.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Candidates a joiner remembers per stream (given, learnt from redirects and ancestors). Default 64.</summary>
+    public int MaxCandidates { get; set; } = 64;
+
+    /// <summary>Join requests being answered at once; more are refused until one ends. Default 32.</summary>
+    public int MaxPendingJoins { get; set; } = 32;
+
+    /// <summary>Largest control message (an SDP with its candidates fits). Default 64 KiB.</summary>
+    public int MaxMessageSize { get; set; } = 64 * 1024;
+
+    /// <summary>Clock of heartbeats, timeouts and recovery times. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Logs joins, parent changes and recoveries. Default none.</summary>
+    public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
+
+    /// <summary>Checks every setting; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxChildren, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxChildren, 1000);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ParentTimeout, HeartbeatInterval);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(JoinTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryDelay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryDelay, RetryDelay);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxCandidates, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingJoins, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageSize, 1024);
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+        ArgumentNullException.ThrowIfNull(LoggerFactory);
+    }
+}

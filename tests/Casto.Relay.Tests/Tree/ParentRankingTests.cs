@@ -1,0 +1,39 @@
+using Casto.Relay.Tree;
+using Casto.Stack.Identity;
+
+namespace Casto.Relay.Tests.Tree;
+
+public sealed class ParentRankingTests
+{
+    private static readonly PeerId Self = PeerIdOf();
+
+    [Fact]
+    public void ShallowestWithRoomFirstThenMostRoomThenTheFullOnes()
+    {
+        var full = Candidate(depth: 0, free: 0);
+        var deep = Candidate(depth: 2, free: 2);
+        var shallow = Candidate(depth: 1, free: 1);
+        var roomy = Candidate(depth: 1, free: 3);
+        var unknown = Candidate(depth: int.MaxValue, free: -1);
+        var ranked = ParentRanking.Rank([full, deep, unknown, shallow, roomy], Self, new HashSet<PeerId>());
+        Assert.Equal([roomy, shallow, deep, unknown, full], ranked);
+    }
+
+    [Fact]
+    public void NeverOurselvesOurChildrenOrTheSamePeerTwice()
+    {
+        var child = Candidate(depth: 1, free: 2);
+        var other = Candidate(depth: 1, free: 1);
+        var selfCandidate = new TreeCandidate(Self, [], 0, 5);
+        var ranked = ParentRanking.Rank([selfCandidate, child, other, other with { Free = 9 }], Self, new HashSet<PeerId> { child.PeerId });
+        Assert.Equal([other], ranked);
+    }
+
+    private static TreeCandidate Candidate(int depth, int free) => new(PeerIdOf(), [], depth, free);
+
+    private static PeerId PeerIdOf()
+    {
+        using var key = PrivateKey.Generate();
+        return key.PeerId;
+    }
+}

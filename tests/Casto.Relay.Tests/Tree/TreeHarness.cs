@@ -1,0 +1,143 @@
+using System.Net;
+using Casto.Relay.Forwarding;
+using Casto.Relay.Tree;
+using Casto.Stack.Hosting;
+using Casto.Stack.Identity;
+using Casto.Stack.Multiaddrs;
+using Casto.WebRtc.Ice;
+using Casto.WebRtc.Media;
+using Casto.WebRtc.PeerConnection;
+using Casto.WebRtc.Rtp;
+using Casto.WebRtc.Sdp;
+
+namespace Casto.Relay.Tests.Tree;
+
+/// <summary>Tree nodes in this process, each a libp2p host on 127.0.0.1 TCP, a forwarding node on its own UDP mux and a <see cref="TreeNode"/>.</summary>
+internal sealed class TreeHarness : IAsyncDisposable
+{
+    public const string Stream = "live";
+    private readonly List<Node> _nodes = [];
+    private readonly CancellationTokenSource _stop = new();
+    private Task _clip = Task.CompletedTask;
+
+    public IReadOnlyList<Node> Nodes => _nodes;
+
+    /// <summary>One node of the tree.</summary>
+    internal sealed class Node(PrivateKey key, CastoHost host, IceUdpMux mux, ForwardingNode forwarding, TreeNode tree) : IAsyncDisposable
+    {
+        private bool _disposed;
+
+        public CastoHost Host => host;
+
+        public ForwardingNode Forwarding => forwarding;
+
+        public TreeNode Tree => tree;
+
+        public TreeMembership? Membership { get; set; }
+
+        public PeerId PeerId => host.PeerId;
+
+        public TreeStreamStatus Status => tree.GetStatus(Stream) ?? throw new InvalidOperationException("not in the tree");
+
+        public long PacketsIn => forwarding.GetStream(Stream)?.GetStats().Video.PacketsIn ?? 0;
+
+        public bool Disposed => _disposed;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            await tree.DisposeAsync();
+            await host.DisposeAsync();
+            await forwarding.DisposeAsync();
+            await mux.DisposeAsync();
+            key.Dispose();
+        }
+    }
+
+    public static async Task<Node> StartNodeAsync(TreeNodeOptions? options = null)
+    {
+        var key = PrivateKey.Generate();
+        var hostOptions = HostDefaults.Create(key);
+        hostOptions.ListenAddresses.Add(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0"));
+        var host = await CastoHost.StartAsync(hostOptions);
+        var mux = IceUdpMux.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var forwarding = new ForwardingNode(new ForwardingNodeOptions { UdpMux = mux });
+        return new Node(key, host, mux, forwarding, new TreeNode(host, forwarding, options ?? Fast()));
+    }
+
+    /// <summary>Test timings: the defaults (100 ms heartbeats, 300 ms parent timeout) but short join retries.</summary>
+    public static TreeNodeOptions Fast(int maxChildren = 2) => new() { MaxChildren = maxChildren, JoinTimeout = TimeSpan.FromSeconds(10), MaxRetryDelay = TimeSpan.FromMilliseconds(500) };
+
+    /// <summary>A root publishing the built-in clip (looped) into its forwarding node over a local WHIP-like session.</summary>
+    public async Task<Node> StartRootAsync(int maxChildren = 2)
+    {
+        Node root = await StartNodeAsync(Fast(maxChildren));
+        _nodes.Add(root);
+        var publisher = new RtcPeerConnection(new RtcPeerConnectionOptions { Direction = SdpDirection.SendOnly, Audio = false, ReceiveQueueCapacity = 0 });
+        string offer = await publisher.CreateOfferAsync();
+        publisher.SetLocalDescription(RtcSdpType.Offer, offer);
+        var session = await root.Forwarding.PublishAsync(Stream, offer);
+        publisher.SetRemoteDescription(RtcSdpType.Answer, session.Answer);
+        await publisher.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        root.Tree.Broadcast(Stream);
+        var clip = await MediaSources.LoadDefaultVp8Async();
+        _clip = Task.Run(async () =>
+        {
+            try
+            {
+                await RtcClipSender.SendAsync(publisher, clip, loop: true, cancellationToken: _stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or PeerConnectionException)
+            {
+            }
+            finally
+            {
+                await publisher.DisposeAsync();
+            }
+        });
+        return root;
+    }
+
+    /// <summary>A node that joins through <paramref name="seeds"/> (the root when none given).</summary>
+    public async Task<Node> JoinAsync(int maxChildren = 2, params Node[] seeds)
+    {
+        Node node = await StartNodeAsync(Fast(maxChildren));
+        _nodes.Add(node);
+        Node[] from = seeds.Length > 0 ? seeds : [_nodes[0]];
+        node.Membership = node.Tree.Join(Stream, from.Select(s => s.Tree.AsCandidate(Stream) with { Depth = int.MaxValue, Free = -1 }));
+        return node;
+    }
+
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? timeout = null, string? what = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            try
+            {
+                await Task.Delay(20, cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail("Timed out waiting: " + (what ?? "condition"));
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _clip;
+        foreach (Node n in Enumerable.Reverse(_nodes))
+        {
+            await n.DisposeAsync();
+        }
+
+        _stop.Dispose();
+    }
+}
