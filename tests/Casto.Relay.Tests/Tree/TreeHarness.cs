@@ -113,6 +113,69 @@ internal sealed class TreeHarness : IAsyncDisposable
         return node;
     }
 
+    /// <summary>A viewer of <paramref name="node"/>'s stream (a WHEP-like session on its forwarding node) that records every video sequence number.</summary>
+    public static async Task<Viewer> WatchAsync(Node node)
+    {
+        var pc = new RtcPeerConnection(new RtcPeerConnectionOptions { Direction = SdpDirection.RecvOnly, Audio = false, ReceiveQueueCapacity = 0 });
+        var viewer = new Viewer(pc);
+        string offer = await pc.CreateOfferAsync();
+        pc.SetLocalDescription(RtcSdpType.Offer, offer);
+        var session = await node.Forwarding.SubscribeAsync(Stream, offer);
+        pc.SetRemoteDescription(RtcSdpType.Answer, session.Answer);
+        await pc.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return viewer;
+    }
+
+    /// <summary>Every RTP sequence number received, unwrapped.</summary>
+    internal sealed class Viewer : IAsyncDisposable
+    {
+        private readonly RtcPeerConnection _pc;
+        private readonly HashSet<long> _seen = [];
+        private long _last = -1;
+
+        public Viewer(RtcPeerConnection pc)
+        {
+            _pc = pc;
+            pc.RtpReceived += (_, packet) =>
+            {
+                if (!RtpPacket.TryRead(packet, out RtpHeader header, out ReadOnlySpan<byte> _))
+                {
+                    return;
+                }
+
+                lock (_seen)
+                {
+                    long unwrapped = _last < 0 ? header.SequenceNumber : _last + (short)(header.SequenceNumber - (ushort)_last);
+                    _seen.Add(unwrapped);
+                    _last = Math.Max(_last, unwrapped);
+                }
+            };
+        }
+
+        public int Count
+        {
+            get
+            {
+                lock (_seen)
+                {
+                    return _seen.Count;
+                }
+            }
+        }
+
+        /// <summary>Sequence numbers missing between the first and the last received.</summary>
+        public List<long> Missing()
+        {
+            lock (_seen)
+            {
+                long first = _seen.Min();
+                return [.. Enumerable.Range(0, (int)(_last - first + 1)).Select(i => first + i).Where(s => !_seen.Contains(s))];
+            }
+        }
+
+        public ValueTask DisposeAsync() => _pc.DisposeAsync();
+    }
+
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? timeout = null, string? what = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));

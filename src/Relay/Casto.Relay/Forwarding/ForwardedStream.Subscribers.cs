@@ -12,15 +12,16 @@ public sealed partial class ForwardedStream
     /// (<see cref="RtcPeerConnectionOptions.RetransmissionHistorySize"/> 0): its NACKs are answered from the stream's.
     /// The child receives the video as <see cref="RtcPeerConnection.Ssrc"/> and, when it negotiated audio, the audio as
     /// <see cref="RtcPeerConnection.AudioSsrc"/>. It is removed when it closes or fails, or by <see cref="RemoveSubscriber"/>.
-    /// False when the stream is full.
+    /// False when the stream is full. A tree child that had the same numbering from another parent gives
+    /// <paramref name="resume"/> (its <see cref="ResumePoint"/>) and starts there rather than at a key frame.
     /// </summary>
-    public bool TryAddSubscriber(RtcPeerConnection child)
+    public bool TryAddSubscriber(RtcPeerConnection child, ResumePoint resume = default)
     {
         ArgumentNullException.ThrowIfNull(child);
         child.NackReceived += OnChildNack;
         child.KeyFrameRequested += OnChildKeyFrameRequest;
         child.ConnectionStateChanged += OnChildStateChanged;
-        if (!_video.TryAdd(child, child.Ssrc, child.VideoPayloadType))
+        if (!_video.TryAdd(child, child.Ssrc, child.VideoPayloadType, resume.Video))
         {
             Unhook(child);
             return false;
@@ -28,7 +29,7 @@ public sealed partial class ForwardedStream
 
         if (child.AudioPayloadType >= 0)
         {
-            _audio.TryAdd(child, child.AudioSsrc, child.AudioPayloadType);
+            _audio.TryAdd(child, child.AudioSsrc, child.AudioPayloadType, resume.Audio);
         }
 
         if (child.ConnectionState is RtcPeerConnectionState.Closed or RtcPeerConnectionState.Failed)
@@ -40,6 +41,9 @@ public sealed partial class ForwardedStream
         Log.SubscriberAdded(_logger, Name, SubscriberCount);
         return true;
     }
+
+    /// <summary>The next video and audio sequence numbers this stream wants from a new source of the same numbering (null where nothing came yet).</summary>
+    public ResumePoint ResumePoint => new(_video.ResumePoint, _audio.ResumePoint);
 
     /// <summary>Removes a child (idempotent); it is not closed.</summary>
     public void RemoveSubscriber(RtcPeerConnection child)
@@ -83,6 +87,11 @@ public sealed partial class ForwardedStream
         }
     }
 }
+
+/// <summary>Where a tree child resumes: the next video and audio sequence numbers it needs (null: from a key frame).</summary>
+/// <param name="Video">Next video sequence number, or null.</param>
+/// <param name="Audio">Next audio sequence number, or null.</param>
+public readonly record struct ResumePoint(ushort? Video, ushort? Audio);
 
 /// <summary>Counters of one forwarded stream.</summary>
 /// <param name="Name">The stream.</param>

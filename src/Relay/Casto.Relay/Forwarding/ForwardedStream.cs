@@ -57,9 +57,11 @@ public sealed partial class ForwardedStream : IDisposable
 
     /// <summary>
     /// Forwards <paramref name="source"/> from now on (its packets are taken from <see cref="RtcPeerConnection.RtpReceived"/>).
-    /// A previous source is detached (not closed); children continue on the new one from its next key frame.
+    /// A previous source is detached (not closed); children continue on the new one from its next key frame, or at
+    /// once when <paramref name="continuesNumbering"/> says it carries the same sequence numbers and timestamps (a
+    /// tree parent replaced by another): then history, key frame and children stay, and its packets fill the gap).
     /// </summary>
-    public void SetSource(RtcPeerConnection source)
+    public void SetSource(RtcPeerConnection source, bool continuesNumbering = false)
     {
         ArgumentNullException.ThrowIfNull(source);
         RtcPeerConnection? previous;
@@ -79,14 +81,14 @@ public sealed partial class ForwardedStream : IDisposable
             previous.RtpReceived -= OnSourcePacket;
         }
 
-        _video.OnSourceChanged(source); // also the first time: packets are only taken from this source
-        _audio.OnSourceChanged(source);
+        _video.OnSourceChanged(source, continuesNumbering); // also the first time: packets are only taken from this source
+        _audio.OnSourceChanged(source, continuesNumbering);
         _video.Codec = source.VideoCodec;
         source.RtpReceived += OnSourcePacket;
         Log.SourceSet(_logger, Name, previous is not null);
     }
 
-    /// <summary>Detaches <paramref name="source"/> if it is the current one (children stay, waiting for a new source).</summary>
+    /// <summary>Detaches <paramref name="source"/> if it is the current one (children stay, waiting for a new source; the next <see cref="SetSource"/> rebases them unless it continues the numbering).</summary>
     public bool RemoveSource(RtcPeerConnection source)
     {
         lock (_gate)
@@ -100,8 +102,9 @@ public sealed partial class ForwardedStream : IDisposable
         }
 
         source.RtpReceived -= OnSourcePacket;
-        _video.OnSourceChanged(NoSource);
-        _audio.OnSourceChanged(NoSource);
+        // Nothing is accepted until the next source, which decides whether children rebase (it may continue the numbering).
+        _video.OnSourceChanged(NoSource, continuesNumbering: true);
+        _audio.OnSourceChanged(NoSource, continuesNumbering: true);
         Log.SourceRemoved(_logger, Name);
         return true;
     }

@@ -8,8 +8,9 @@ namespace Casto.Relay.Forwarding;
 public sealed partial class ForwardingNode
 {
     /// <summary>The reservation (pending, and for subscribers the subscriber count) is held by the caller.</summary>
-    private Task<ForwardingSession> OpenAsync(string stream, string offer, bool isPublisher, CancellationToken cancellationToken, RtcCodec? codec = null) =>
-        OpenAsync(stream, isPublisher, codec, async (pc, ct) =>
+    private Task<ForwardingSession> OpenAsync(
+        string stream, string offer, bool isPublisher, CancellationToken cancellationToken, RtcCodec? codec = null, ResumePoint resume = default) =>
+        OpenAsync(stream, isPublisher, codec, continuesNumbering: false, resume, async (pc, ct) =>
         {
             pc.SetRemoteDescription(RtcSdpType.Offer, offer);
             string answer = await pc.CreateAnswerAsync(ct).ConfigureAwait(false);
@@ -18,8 +19,9 @@ public sealed partial class ForwardingNode
         }, cancellationToken);
 
     /// <summary>We offer to receive <paramref name="stream"/>; <paramref name="exchange"/> carries the offer to the upstream and returns its answer.</summary>
-    private Task<ForwardingSession> PullCoreAsync(string stream, RtcCodec? codec, Func<string, CancellationToken, Task<string>> exchange, CancellationToken cancellationToken) =>
-        OpenAsync(stream, isPublisher: true, codec, async (pc, ct) =>
+    private Task<ForwardingSession> PullCoreAsync(
+        string stream, RtcCodec? codec, Func<string, CancellationToken, Task<string>> exchange, bool continuesNumbering, CancellationToken cancellationToken) =>
+        OpenAsync(stream, isPublisher: true, codec, continuesNumbering, default, async (pc, ct) =>
         {
             string offer = await pc.CreateOfferAsync(ct).ConfigureAwait(false);
             pc.SetLocalDescription(RtcSdpType.Offer, offer);
@@ -29,14 +31,15 @@ public sealed partial class ForwardingNode
         }, cancellationToken);
 
     private async Task<ForwardingSession> OpenAsync(
-        string stream, bool isPublisher, RtcCodec? codec, Func<RtcPeerConnection, CancellationToken, Task<string>> negotiate, CancellationToken cancellationToken)
+        string stream, bool isPublisher, RtcCodec? codec, bool continuesNumbering, ResumePoint resume,
+        Func<RtcPeerConnection, CancellationToken, Task<string>> negotiate, CancellationToken cancellationToken)
     {
         RtcPeerConnection? pc = null;
         try
         {
             pc = new RtcPeerConnection(ConnectionOptions(isPublisher, codec));
             string answer = await negotiate(pc, cancellationToken).ConfigureAwait(false);
-            var session = new ForwardingSession(NewId(), stream, isPublisher, pc, answer);
+            var session = new ForwardingSession(NewId(), stream, isPublisher, pc, answer) { Resume = resume };
             lock (_gate)
             {
                 ThrowIfClosed();
@@ -50,7 +53,7 @@ public sealed partial class ForwardingNode
                         _streams.Add(stream, s);
                     }
 
-                    s.SetSource(pc);
+                    s.SetSource(pc, continuesNumbering);
                 }
             }
 
@@ -115,7 +118,7 @@ public sealed partial class ForwardingNode
             }
         }
 
-        if (!connected || (!session.IsPublisher && (stream is null || !stream.TryAddSubscriber(session.Connection))))
+        if (!connected || (!session.IsPublisher && (stream is null || !stream.TryAddSubscriber(session.Connection, session.Resume))))
         {
             await EndSessionAsync(session).ConfigureAwait(false);
         }

@@ -91,14 +91,14 @@ public sealed partial class ForwardingNode : IAsyncDisposable
     }
 
     /// <summary>Reserves the source of <paramref name="stream"/>; returns the codec its waiting children negotiated, if any.</summary>
-    private RtcCodec? Reserve(string stream)
+    private RtcCodec? Reserve(string stream, bool replacing = false)
     {
         CheckName(stream);
         lock (_gate)
         {
             ThrowIfClosed();
             bool exists = _streams.TryGetValue(stream, out ForwardedStream? existing);
-            if ((existing?.Source is not null) || !_publishing.Add(stream))
+            if ((existing?.Source is not null && !replacing) || !_publishing.Add(stream))
             {
                 throw new ForwardingException(ForwardingError.StreamBusy, $"Stream '{stream}' already has a publisher.");
             }
@@ -111,28 +111,38 @@ public sealed partial class ForwardingNode : IAsyncDisposable
 
             _pending++;
             // Children waiting on the stream negotiated its codec: a returning publisher must send the same one.
-            return existing is { SubscriberCount: > 0 } ? existing.VideoCodec : null;
+            return existing is { SubscriberCount: > 0 } || existing?.Source is not null ? existing.VideoCodec : null;
         }
     }
 
     /// <summary>
     /// Receives <paramref name="stream"/> from an upstream node instead of a publisher (a relay's parent in the tree):
     /// we offer to receive, <paramref name="exchange"/> carries the offer there and returns its answer, and the stream
-    /// forwards that connection like a publisher's. Throws like <see cref="PublishAsync"/>, and what
-    /// <paramref name="exchange"/> throws (IOException, TimeoutException) as is.
+    /// forwards that connection like a publisher's. A current source is replaced (the caller ends its session once this
+    /// one flows: make-before-break); with <paramref name="continuesNumbering"/> (the same tree, whose nodes all carry
+    /// the root's sequence numbers and timestamps) children go on without a rebase and the new source fills the gap.
+    /// Throws like <see cref="PublishAsync"/>, and what <paramref name="exchange"/> throws (IOException, TimeoutException).
     /// </summary>
-    public Task<ForwardingSession> PullAsync(string stream, Func<string, CancellationToken, Task<string>> exchange, CancellationToken cancellationToken = default)
+    public Task<ForwardingSession> PullAsync(
+        string stream, Func<string, CancellationToken, Task<string>> exchange, bool continuesNumbering = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(exchange);
-        RtcCodec? codec = Reserve(stream);
-        return PullCoreAsync(stream, codec, exchange, cancellationToken);
+        RtcCodec? codec = Reserve(stream, replacing: true);
+        return PullCoreAsync(stream, codec, exchange, continuesNumbering, cancellationToken);
     }
 
     /// <summary>
     /// Answers a subscriber's offer for <paramref name="stream"/> (we send, it receives). Throws
     /// <see cref="ForwardingException"/>: InvalidName, StreamNotFound (not published), OverCapacity, InvalidSdp, Closed.
     /// </summary>
-    public Task<ForwardingSession> SubscribeAsync(string stream, string offer, CancellationToken cancellationToken = default)
+    public Task<ForwardingSession> SubscribeAsync(string stream, string offer, CancellationToken cancellationToken = default) =>
+        SubscribeAsync(stream, offer, default, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="SubscribeAsync(string, string, CancellationToken)"/> for a tree child that had the stream's
+    /// numbering from another parent: it starts at <paramref name="resume"/> (where it stopped) rather than at a key frame.
+    /// </summary>
+    public Task<ForwardingSession> SubscribeAsync(string stream, string offer, ResumePoint resume, CancellationToken cancellationToken = default)
     {
         CheckName(stream);
         ArgumentNullException.ThrowIfNull(offer);
@@ -156,7 +166,7 @@ public sealed partial class ForwardingNode : IAsyncDisposable
             codec = s.VideoCodec;
         }
 
-        return OpenAsync(stream, offer, isPublisher: false, cancellationToken, codec);
+        return OpenAsync(stream, offer, isPublisher: false, cancellationToken, codec, resume);
     }
 
     /// <summary>Ends the session <paramref name="sessionId"/> (its connection is closed). Throws SessionNotFound.</summary>

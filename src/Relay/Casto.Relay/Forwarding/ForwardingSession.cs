@@ -32,6 +32,9 @@ public sealed class ForwardingSession
     /// <summary>Set once the session has ended (guarded by the node's lock).</summary>
     internal bool Ended { get; set; }
 
+    /// <summary>Where a tree child starts (default: at a key frame).</summary>
+    internal ResumePoint Resume { get; init; }
+
     /// <summary>True while counted as a pending handshake (guarded by the node's lock).</summary>
     internal bool Pending { get; set; } = true;
 }

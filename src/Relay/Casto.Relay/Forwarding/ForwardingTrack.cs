@@ -28,6 +28,7 @@ internal sealed partial class ForwardingTrack : IDisposable
     private TrackSubscriber[] _subscribers = [];
     private bool _started;
     private ushort _liveEdge;
+    private ushort _firstSequence;
     private bool _hasKeyFrame;
     private ushort _keyFrameStart;
     private bool _disposed;
@@ -93,6 +94,7 @@ internal sealed partial class ForwardingTrack : IDisposable
 
             _history.Store(rtp);
             bool ahead = !_started || (short)(seq - _liveEdge) > 0;
+            _firstSequence = _started ? _firstSequence : seq;
             _started = true;
             SourceSsrc = header.Ssrc;
             if (ahead)

@@ -8,18 +8,30 @@ namespace Casto.Relay.Tree;
 /// <summary>Life with one parent: heartbeats both ways, its position taken as ours, and the ways it ends.</summary>
 public sealed partial class TreeMembership
 {
+    /// <summary>Until the parent goes; true when it handed us off (it still forwards until we end its session).</summary>
     private async Task<bool> LiveWithParentAsync(
-        TreeChannel channel, TreeCandidate parent, ForwardingSession session, (int Depth, PeerId[] Path, TreeCandidate[] Ancestors) at,
-        long? lostAt, CancellationToken joining, CancellationToken cancellationToken)
+        TreeChannel channel, TreeCandidate parent, ForwardingSession session, ParentPosition at, long? lostAt, CancellationToken joining,
+        CancellationToken cancellationToken)
     {
         RtcPeerConnection upstream = session.Connection;
         var firstPacket = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         RtcRtpHandler onPacket = (_, _) => firstPacket.TrySetResult();
         upstream.RtpReceived += onPacket;
         await upstream.WaitConnectedAsync(joining).ConfigureAwait(false);
-
         TimeProvider time = _node.Options.TimeProvider;
-        _position.SetParent(parent, at.Depth, at.Path, at.Ancestors);
+        _position.SetParent(parent, at.Depth, at.Path, at.Ancestors, at.Epoch);
+        if (Volatile.Read(ref _previous) is not null)
+        {
+            try
+            {
+                await firstPacket.Task.WaitAsync(_node.Options.HandOffTimeout, time, joining).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
+
+            await EndPreviousAsync().ConfigureAwait(false); // the parent that handed us off: the new stream flows
+        }
         if (Interlocked.Increment(ref _parentsTaken) > 1)
         {
             Interlocked.Increment(ref _parentChanges);
@@ -51,6 +63,7 @@ public sealed partial class TreeMembership
             },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         Task sending = _node.SendHeartbeatsAsync(channel, MyHeartbeat, watching.Token);
+        Volatile.Write(ref _parentChannel, channel);
         try
         {
             while (true)
@@ -60,14 +73,14 @@ public sealed partial class TreeMembership
                 {
                     case null or TreeMessage.BodyOneofCase.Leave:
                         reason = "stream ended";
-                        return true;
+                        return false;
                     case TreeMessage.BodyOneofCase.HandOff:
                         reason = "handed off";
-                        Learn(Candidates(message.HandOff.Candidates));
+                        HandOffTo(Candidates(message.HandOff.Candidates));
                         return true;
                     case TreeMessage.BodyOneofCase.Heartbeat:
                         Heartbeat h = message.Heartbeat;
-                        _position.SetParent(parent, (int)Math.Min(h.Depth, 1000), TreeNode.FromWire(h.Path, 64), Candidates(h.Ancestors));
+                        _position.SetParent(parent, (int)Math.Min(h.Depth, 1000), TreeNode.FromWire(h.Path, 64), Candidates(h.Ancestors), h.Epoch);
                         break;
                 }
             }
@@ -76,10 +89,11 @@ public sealed partial class TreeMembership
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             reason = ex is OperationCanceledException ? reason : ex.Message;
-            return true;
+            return false;
         }
         finally
         {
+            Volatile.Write(ref _parentChannel, null);
             upstream.ConnectionStateChanged -= onState;
             upstream.RtpReceived -= onPacket;
             await watching.CancelAsync().ConfigureAwait(false);

@@ -17,7 +17,7 @@ public sealed partial class TreeMembership
         long? lostAt = null;
         while (!cancellationToken.IsCancellationRequested)
         {
-            bool hadParent = false;
+            ParentOutcome outcome = ParentOutcome.NotTaken;
             foreach (TreeCandidate candidate in Candidates())
             {
                 if (cancellationToken.IsCancellationRequested)
@@ -27,7 +27,7 @@ public sealed partial class TreeMembership
 
                 try
                 {
-                    hadParent = await TryParentAsync(candidate, lostAt, cancellationToken).ConfigureAwait(false);
+                    outcome = await TryParentAsync(candidate, lostAt, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or TreeException or ForwardingException or HostException
                     or PeerConnectionException or TimeoutException or FormatException or OperationCanceledException)
@@ -40,14 +40,15 @@ public sealed partial class TreeMembership
                     Log.CandidateFailed(_node.Logger, Stream, candidate.PeerId, ex.Message);
                 }
 
-                if (hadParent)
+                if (outcome != ParentOutcome.NotTaken)
                 {
-                    lostAt = options.TimeProvider.GetTimestamp();
-                    break; // rank again: the lost parent's ancestors come first now
+                    // A hand-off is no loss (the old parent forwards until the next flows); a loss is timed until media flows again.
+                    lostAt = outcome == ParentOutcome.Lost ? options.TimeProvider.GetTimestamp() : null;
+                    break; // rank again: the lost parent's ancestors (or the hand-off's targets) come first now
                 }
             }
 
-            if (!hadParent)
+            if (outcome == ParentOutcome.NotTaken)
             {
                 try
                 {
@@ -67,14 +68,14 @@ public sealed partial class TreeMembership
         }
     }
 
-    private static TreeCandidate[] Candidates(IEnumerable<Candidate> wire) =>
+    internal static TreeCandidate[] Candidates(IEnumerable<Candidate> wire) =>
         [.. wire.Take(16).Select(c => TreeCandidate.FromWire(c)).OfType<TreeCandidate>()];
 
     /// <summary>
-    /// Joins <paramref name="candidate"/>: false when it redirected or refused us; true when it was our parent, until
-    /// it went (returned after it went). Throws what dialing or the exchange throws.
+    /// Joins <paramref name="candidate"/>: NotTaken when it redirected or refused us; else it was our parent until it
+    /// went (Lost) or handed us off (HandedOff). Throws what dialing or the exchange throws.
     /// </summary>
-    private async Task<bool> TryParentAsync(TreeCandidate candidate, long? lostAt, CancellationToken cancellationToken)
+    private async Task<ParentOutcome> TryParentAsync(TreeCandidate candidate, long? lostAt, CancellationToken cancellationToken)
     {
         TreeNodeOptions options = _node.Options;
         using var joining = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -83,7 +84,9 @@ public sealed partial class TreeMembership
         PeerConnection connection = await _node.Host.DialAsync(candidate.PeerId, joining.Token).ConfigureAwait(false);
         StreamContext context = await connection.NewStreamAsync(TreeNode.Protocol, joining.Token).ConfigureAwait(false);
         var channel = new TreeChannel(context.Stream, options.MaxMessageSize);
-        await using (channel.ConfigureAwait(false))
+        ForwardingSession? session = null;
+        bool handedOff = false;
+        try
         {
             var join = new Join { Stream = Stream, Capacity = (uint)options.MaxChildren };
             join.Addrs.Add(_node.Host.ListenAddresses.Take(8).Select(a => ByteString.CopyFrom(a.Bytes)));
@@ -93,10 +96,10 @@ public sealed partial class TreeMembership
             {
                 case TreeMessage.BodyOneofCase.Redirect:
                     Learn(Candidates(reply.Redirect.Candidates));
-                    return false;
+                    return ParentOutcome.NotTaken;
                 case TreeMessage.BodyOneofCase.Refuse:
                     Log.CandidateFailed(_node.Logger, Stream, candidate.PeerId, $"{reply.Refuse.Reason}: {reply.Refuse.Message}");
-                    return false;
+                    return ParentOutcome.NotTaken;
                 case not TreeMessage.BodyOneofCase.Accept:
                     throw new TreeException(TreeError.Protocol, $"Expected Accept, Redirect or Refuse, got {reply.BodyCase}.");
             }
@@ -108,20 +111,59 @@ public sealed partial class TreeMembership
                 throw new TreeException(TreeError.Cycle, "The candidate is our descendant (or sent a path not ending with itself).");
             }
 
-            ForwardingSession session = await _node.Forwarding.PullAsync(Stream, async (offer, ct) =>
+            // Nodes of one epoch carry the root's numbering: the new parent continues the old one's (no rebase downstream).
+            ulong epoch = reply.Accept.Epoch;
+            bool continues = epoch != 0 && epoch == _position.Epoch;
+            session = await _node.Forwarding.PullAsync(Stream, async (offer, ct) =>
             {
-                await channel.WriteAsync(new TreeMessage { Offer = new SessionDescription { Sdp = offer } }, ct).ConfigureAwait(false);
+                var description = new SessionDescription { Sdp = offer };
+                if (continues && _node.Forwarding.GetStream(Stream)?.ResumePoint is { } resume)
+                {
+                    (description.ResumeVideo, description.ResumeAudio) = (resume.Video ?? 0, resume.Audio ?? 0);
+                    if (resume.Video is null)
+                    {
+                        description.ClearResumeVideo();
+                    }
+
+                    if (resume.Audio is null)
+                    {
+                        description.ClearResumeAudio();
+                    }
+                }
+
+                await channel.WriteAsync(new TreeMessage { Offer = description }, ct).ConfigureAwait(false);
                 return (await channel.ExpectAsync(TreeMessage.BodyOneofCase.Answer, ct).ConfigureAwait(false)).Answer.Sdp;
-            }, joining.Token).ConfigureAwait(false);
-            try
+            }, continues, joining.Token).ConfigureAwait(false);
+            var at = new ParentPosition((int)reply.Accept.Depth, path, Candidates(reply.Accept.Ancestors), epoch);
+            handedOff = await LiveWithParentAsync(channel, candidate, session, at, lostAt, joining.Token, cancellationToken).ConfigureAwait(false);
+            return handedOff ? ParentOutcome.HandedOff : ParentOutcome.Lost;
+        }
+        finally
+        {
+            if (handedOff && session is not null && !cancellationToken.IsCancellationRequested)
             {
-                var ancestors = Candidates(reply.Accept.Ancestors);
-                return await LiveWithParentAsync(channel, candidate, session, ((int)reply.Accept.Depth, path, ancestors), lostAt, joining.Token, cancellationToken).ConfigureAwait(false);
+                // Make-before-break: the leaving parent keeps forwarding until the next parent's stream flows.
+                await EndPreviousAsync().ConfigureAwait(false);
+                _previous = new PreviousParent(session, channel);
             }
-            finally
+            else
             {
-                await _node.EndQuietlyAsync(session).ConfigureAwait(false);
+                await channel.DisposeAsync().ConfigureAwait(false);
+                if (session is not null)
+                {
+                    await _node.EndQuietlyAsync(session).ConfigureAwait(false);
+                }
             }
         }
     }
+
+    private enum ParentOutcome
+    {
+        NotTaken,
+        Lost,
+        HandedOff,
+    }
+
+    /// <summary>Where the parent stands, from its Accept.</summary>
+    private sealed record ParentPosition(int Depth, PeerId[] Path, TreeCandidate[] Ancestors, ulong Epoch);
 }

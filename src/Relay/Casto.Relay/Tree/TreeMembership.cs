@@ -1,3 +1,5 @@
+using Casto.Relay.Forwarding;
+using Casto.Relay.Tree.Wire;
 using Casto.Stack.Identity;
 
 namespace Casto.Relay.Tree;
@@ -13,6 +15,9 @@ public sealed partial class TreeMembership : IAsyncDisposable
     private readonly TreePosition _position;
     private readonly List<TreeCandidate> _seeds;
     private readonly List<TreeCandidate> _learnt = [];
+    private List<TreeCandidate> _handOff = [];
+    private TreeChannel? _parentChannel;
+    private PreviousParent? _previous;
     private readonly List<TimeSpan> _recoveries = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop;
@@ -56,13 +61,63 @@ public sealed partial class TreeMembership : IAsyncDisposable
 
     internal void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
 
-    /// <summary>Who to try, best first: what we learnt (redirects, ancestors) and the seeds, ranked.</summary>
+    /// <summary>Who to try, best first: where a leaving parent sent us (in its order), then what we learnt (redirects, ancestors) and the seeds, ranked.</summary>
     private List<TreeCandidate> Candidates()
     {
         lock (_gate)
         {
-            return ParentRanking.Rank(_learnt.Concat(_seeds), _node.PeerId, _position.ChildIds());
+            var descendants = _position.ChildIds();
+            List<TreeCandidate> first = [.. _handOff.Where(c => !c.PeerId.Equals(_node.PeerId) && !descendants.Contains(c.PeerId))];
+            _handOff = [];
+            return [.. first, .. ParentRanking.Rank(_learnt.Concat(_seeds), _node.PeerId, descendants).Where(c => !first.Exists(f => f.PeerId.Equals(c.PeerId)))];
         }
+    }
+
+    /// <summary>A leaving parent's hand-off: these are tried first, in this order, while it still forwards.</summary>
+    private void HandOffTo(IEnumerable<TreeCandidate> candidates)
+    {
+        lock (_gate)
+        {
+            _handOff = [.. candidates.Take(8)];
+        }
+    }
+
+    /// <summary>Writes to the current parent (a leaving node names its successor); nothing without one.</summary>
+    internal async Task SendToParentAsync(TreeMessage message, CancellationToken cancellationToken)
+    {
+        TreeChannel? channel = Volatile.Read(ref _parentChannel);
+        if (channel is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await channel.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+        }
+    }
+
+    /// <summary>After a hand-off, once the new parent's stream flows: tells the old parent we left and ends its session.</summary>
+    private async Task EndPreviousAsync()
+    {
+        if (Interlocked.Exchange(ref _previous, null) is not { } previous)
+        {
+            return;
+        }
+
+        try
+        {
+            await previous.Channel.WriteAsync(new TreeMessage { Leave = new Leave() }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+
+        await previous.Channel.DisposeAsync().ConfigureAwait(false);
+        await _node.EndQuietlyAsync(previous.Session).ConfigureAwait(false);
     }
 
     /// <summary>Remembers <paramref name="candidates"/> (newest first, replacing what we knew of the same peers), bounded.</summary>
@@ -100,6 +155,9 @@ public sealed partial class TreeMembership : IAsyncDisposable
         }
     }
 
+    /// <summary>A parent that handed us off and still forwards until the next one flows.</summary>
+    private sealed record PreviousParent(ForwardingSession Session, TreeChannel Channel);
+
     private void OnParentChanged() => ParentChanged?.Invoke(this, EventArgs.Empty);
 
     /// <summary>Leaves: the parent's stream and the upstream media connection end.</summary>
@@ -107,6 +165,7 @@ public sealed partial class TreeMembership : IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
+        await EndPreviousAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 }

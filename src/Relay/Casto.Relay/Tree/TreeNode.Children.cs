@@ -44,7 +44,14 @@ public sealed partial class TreeNode
                         return;
                     }
 
-                    child = position.TryAddChild(context.RemotePeer, AddressesOf(context, join), (int)Math.Min(join.Capacity, 1000), _options.MaxChildren);
+                    if (position.Leaving)
+                    {
+                        await RefuseAsync(channel, Refuse.Types.Reason.Closing, "Leaving.", stop.Token).ConfigureAwait(false);
+                        return;
+                    }
+
+                    child = position.TryAddChild(
+                        context.RemotePeer, AddressesOf(context, join), (int)Math.Min(join.Capacity, 1000), channel, _options.MaxChildren, _options.TimeProvider.GetTimestamp());
                     if (child is null)
                     {
                         var redirect = new Redirect();
@@ -53,12 +60,13 @@ public sealed partial class TreeNode
                         return;
                     }
 
-                    var accept = new Accept { Depth = (uint)Math.Max(position.Depth, 0) };
+                    var accept = new Accept { Depth = (uint)Math.Max(position.Depth, 0), Epoch = position.Epoch };
                     accept.Path.Add(Wire(position.Path));
                     accept.Ancestors.Add(position.Ancestors.Select(a => a.ToWire()));
                     await channel.WriteAsync(new TreeMessage { Accept = accept }, joinTimeout.Token).ConfigureAwait(false);
-                    string offer = (await channel.ExpectAsync(TreeMessage.BodyOneofCase.Offer, joinTimeout.Token).ConfigureAwait(false)).Offer.Sdp;
-                    session = await _forwarding.SubscribeAsync(join.Stream, offer, joinTimeout.Token).ConfigureAwait(false);
+                    SessionDescription offer = (await channel.ExpectAsync(TreeMessage.BodyOneofCase.Offer, joinTimeout.Token).ConfigureAwait(false)).Offer;
+                    var resume = new ResumePoint(offer.HasResumeVideo ? (ushort)offer.ResumeVideo : null, offer.HasResumeAudio ? (ushort)offer.ResumeAudio : null);
+                    session = await _forwarding.SubscribeAsync(join.Stream, offer.Sdp, resume, joinTimeout.Token).ConfigureAwait(false);
                     await channel.WriteAsync(new TreeMessage { Answer = new SessionDescription { Sdp = session.Answer } }, joinTimeout.Token).ConfigureAwait(false);
                 }
 
@@ -101,7 +109,7 @@ public sealed partial class TreeNode
         using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task sending = SendHeartbeatsAsync(channel, () =>
         {
-            var h = new Heartbeat { Depth = (uint)Math.Max(position.Depth, 0) };
+            var h = new Heartbeat { Depth = (uint)Math.Max(position.Depth, 0), Epoch = position.Epoch };
             h.Path.Add(Wire(position.Path));
             h.Ancestors.Add(position.Ancestors.Select(a => a.ToWire()));
             return h;
@@ -116,7 +124,14 @@ public sealed partial class TreeNode
                     return;
                 }
 
-                if (message.BodyCase == TreeMessage.BodyOneofCase.Heartbeat)
+                if (message.BodyCase == TreeMessage.BodyOneofCase.HandOff)
+                {
+                    // The child leaves: its successors may join us over the limit for a moment (they replace it).
+                    long until = _options.TimeProvider.GetTimestamp() + (long)(_options.HandOffTimeout.TotalSeconds * _options.TimeProvider.TimestampFrequency);
+                    var successors = message.HandOff.Candidates.Select(c => TreeCandidate.FromWire(c)).OfType<TreeCandidate>().Select(c => c.PeerId);
+                    position.ReserveFor(successors, until, 1);
+                }
+                else if (message.BodyCase == TreeMessage.BodyOneofCase.Heartbeat)
                 {
                     child.Free = (int)Math.Min(message.Heartbeat.Free, 1000);
                     child.Children = (int)Math.Min(message.Heartbeat.Children, 1000);

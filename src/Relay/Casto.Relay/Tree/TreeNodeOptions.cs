@@ -18,6 +18,9 @@ public sealed class TreeNodeOptions
     /// <summary>Dialing a candidate, its reply and the media connection, at most. Default 5 s.</summary>
     public TimeSpan JoinTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a leaving node (<see cref="TreeNode.LeaveAsync"/>) waits for its children to move to their new parents. Default 3 s.</summary>
+    public TimeSpan HandOffTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Pause after a round in which no candidate took us, doubling up to <see cref="MaxRetryDelay"/>. Default 100 ms.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
@@ -48,6 +51,7 @@ public sealed class TreeNodeOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ParentTimeout, HeartbeatInterval);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(JoinTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RetryDelay, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(HandOffTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryDelay, RetryDelay);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxCandidates, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingJoins, 1);

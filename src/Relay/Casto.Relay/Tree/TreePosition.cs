@@ -4,9 +4,15 @@ using Casto.Stack.Multiaddrs;
 namespace Casto.Relay.Tree;
 
 /// <summary>A child as its parent sees it: the room it reported, and the children of its own with room.</summary>
-internal sealed class TreeChild(PeerId peerId, IReadOnlyList<Multiaddr> addresses, int capacity)
+internal sealed class TreeChild(PeerId peerId, IReadOnlyList<Multiaddr> addresses, int capacity, TreeChannel channel)
 {
     public PeerId PeerId { get; } = peerId;
+
+    /// <summary>Its control stream (for a hand-off).</summary>
+    public TreeChannel Channel { get; } = channel;
+
+    /// <summary>Completes when the child is gone.</summary>
+    public TaskCompletionSource Gone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int Free { get; set; } = capacity;
 
@@ -28,6 +34,12 @@ internal sealed class TreePosition(string stream, PeerId self)
     public string Stream { get; } = stream;
 
     public bool IsRoot { get; private set; }
+
+    /// <summary>The root's numbering epoch this node's stream carries (0 before the first parent).</summary>
+    public ulong Epoch { get; private set; }
+
+    /// <summary>Set while this node hands its children off: it takes no more joiners.</summary>
+    public bool Leaving { get; set; }
 
     /// <summary>Depth now (root 0); -1 before a first parent.</summary>
     public int Depth { get; private set; } = -1;
@@ -63,14 +75,16 @@ internal sealed class TreePosition(string stream, PeerId self)
         lock (_gate)
         {
             (IsRoot, Depth, Parent, _path) = (true, 0, null, [self]);
+            Epoch = (ulong)Random.Shared.NextInt64(1, long.MaxValue);
         }
     }
 
     /// <summary>The parent at <paramref name="parentDepth"/> with <paramref name="parentPath"/> (root first, ending with it).</summary>
-    public void SetParent(TreeCandidate parent, int parentDepth, IReadOnlyList<PeerId> parentPath, IEnumerable<TreeCandidate> parentAncestors)
+    public void SetParent(TreeCandidate parent, int parentDepth, IReadOnlyList<PeerId> parentPath, IEnumerable<TreeCandidate> parentAncestors, ulong epoch)
     {
         lock (_gate)
         {
+            Epoch = epoch;
             (Parent, Depth, _path) = (parent.PeerId, parentDepth + 1, [.. parentPath, self]);
             _ancestors = [.. parentAncestors.Take(15), parent with { Depth = parentDepth }];
         }
@@ -84,16 +98,35 @@ internal sealed class TreePosition(string stream, PeerId self)
         }
     }
 
-    public TreeChild? TryAddChild(PeerId peer, IReadOnlyList<Multiaddr> addresses, int capacity, int maxChildren)
+    /// <summary>Successors a leaving child named, with the timestamp until which they may join over the limit.</summary>
+    private readonly Dictionary<PeerId, long> _successors = [];
+
+    /// <summary>A leaving child asks us to take <paramref name="peers"/> even when full, until <paramref name="until"/>.</summary>
+    public void ReserveFor(IEnumerable<PeerId> peers, long until, int max)
     {
         lock (_gate)
         {
-            if (_children.Count >= maxChildren || _children.ContainsKey(peer))
+            foreach (PeerId p in peers.Take(max))
+            {
+                if (_successors.Count < 64)
+                {
+                    _successors[p] = until;
+                }
+            }
+        }
+    }
+
+    public TreeChild? TryAddChild(PeerId peer, IReadOnlyList<Multiaddr> addresses, int capacity, TreeChannel channel, int maxChildren, long now)
+    {
+        lock (_gate)
+        {
+            bool successor = _successors.Remove(peer, out long until) && until > now;
+            if (Leaving || (_children.Count >= maxChildren && !(successor && _children.Count < 2 * maxChildren)) || _children.ContainsKey(peer))
             {
                 return null;
             }
 
-            var child = new TreeChild(peer, addresses, capacity);
+            var child = new TreeChild(peer, addresses, capacity, channel);
             _children.Add(peer, child);
             return child;
         }
@@ -107,6 +140,8 @@ internal sealed class TreePosition(string stream, PeerId self)
             {
                 _children.Remove(child.PeerId);
             }
+
+            child.Gone.TrySetResult();
         }
     }
 
@@ -118,6 +153,14 @@ internal sealed class TreePosition(string stream, PeerId self)
             {
                 return _children.Count;
             }
+        }
+    }
+
+    public TreeChild[] Children()
+    {
+        lock (_gate)
+        {
+            return [.. _children.Values];
         }
     }
 
