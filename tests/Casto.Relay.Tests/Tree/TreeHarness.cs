@@ -70,8 +70,15 @@ internal sealed class TreeHarness : IAsyncDisposable
         return new Node(key, host, mux, forwarding, new TreeNode(host, forwarding, options ?? Fast()));
     }
 
-    /// <summary>Test timings: the defaults (100 ms heartbeats, 300 ms parent timeout) but short join retries.</summary>
-    public static TreeNodeOptions Fast(int maxChildren = 2) => new() { MaxChildren = maxChildren, JoinTimeout = TimeSpan.FromSeconds(10), MaxRetryDelay = TimeSpan.FromMilliseconds(500) };
+    /// <summary>
+    /// Test timings: 100 ms heartbeats (the default), short join retries, and a 1 s parent silence timeout rather than
+    /// 300 ms, since the test classes run in parallel on two cores (a killed parent is noticed at once anyway: its
+    /// sockets close).
+    /// </summary>
+    public static TreeNodeOptions Fast(int maxChildren = 2) => new()
+    {
+        MaxChildren = maxChildren, JoinTimeout = TimeSpan.FromSeconds(10), MaxRetryDelay = TimeSpan.FromMilliseconds(500), ParentTimeout = TimeSpan.FromSeconds(1),
+    };
 
     /// <summary>A root publishing the built-in clip (looped) into its forwarding node over a local WHIP-like session.</summary>
     public async Task<Node> StartRootAsync(int maxChildren = 2)

@@ -39,7 +39,7 @@ public sealed partial class ForwardingNode
         {
             pc = new RtcPeerConnection(ConnectionOptions(isPublisher, codec));
             string answer = await negotiate(pc, cancellationToken).ConfigureAwait(false);
-            var session = new ForwardingSession(NewId(), stream, isPublisher, pc, answer) { Resume = resume };
+            var session = new ForwardingSession(NewId(), stream, isPublisher, pc, answer) { Resume = resume, ContinuesNumbering = continuesNumbering };
             lock (_gate)
             {
                 ThrowIfClosed();
@@ -53,7 +53,14 @@ public sealed partial class ForwardingNode
                         _streams.Add(stream, s);
                     }
 
-                    s.SetSource(pc, continuesNumbering);
+                    if (continuesNumbering && s.Source is not null)
+                    {
+                        session.AttachWhenConnected = true; // make-before-break: the current source flows until this one is up
+                    }
+                    else
+                    {
+                        s.SetSource(pc, continuesNumbering);
+                    }
                 }
             }
 
@@ -115,6 +122,10 @@ public sealed partial class ForwardingNode
             if (connected && !session.Ended && !session.IsPublisher)
             {
                 stream = _streams.GetValueOrDefault(session.Stream);
+            }
+            else if (connected && !session.Ended && session.AttachWhenConnected)
+            {
+                _streams.GetValueOrDefault(session.Stream)?.SetSource(session.Connection, session.ContinuesNumbering);
             }
         }
 

@@ -32,6 +32,12 @@ public sealed class ForwardingSession
     /// <summary>Set once the session has ended (guarded by the node's lock).</summary>
     internal bool Ended { get; set; }
 
+    /// <summary>A pulled source that replaces the current one only once connected.</summary>
+    internal bool AttachWhenConnected { get; set; }
+
+    /// <summary>The pulled source carries the current one's numbering.</summary>
+    internal bool ContinuesNumbering { get; init; }
+
     /// <summary>Where a tree child starts (default: at a key frame).</summary>
     internal ResumePoint Resume { get; init; }
 

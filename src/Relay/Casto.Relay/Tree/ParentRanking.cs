@@ -3,8 +3,8 @@ using Casto.Stack.Identity;
 namespace Casto.Relay.Tree;
 
 /// <summary>
-/// Which candidate parent to try first: never ourselves, never a node whose path contains us (our descendant: a
-/// cycle); those with room before those known to be full (which only redirect); then shallowest first (the tree stays
+/// Which candidate parent to try first: never ourselves or one of our children (deeper descendants are caught by the
+/// path check on Accept, and refused by them); those with room before those known to be full (which only redirect); then shallowest first (the tree stays
 /// balanced: a node joins at the first level with room), then most free room, then the order they were learnt in. Pure.
 /// </summary>
 internal static class ParentRanking

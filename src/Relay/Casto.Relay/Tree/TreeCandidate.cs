@@ -14,7 +14,12 @@ public sealed record TreeCandidate(PeerId PeerId, IReadOnlyList<Multiaddr> Addre
 {
     internal Candidate ToWire()
     {
-        var c = new Candidate { PeerId = ByteString.CopyFrom(PeerId.Bytes), Depth = (uint)Math.Min(Depth, int.MaxValue), Free = (uint)Math.Max(Free, 0) };
+        var c = new Candidate { PeerId = ByteString.CopyFrom(PeerId.Bytes), Depth = (uint)Math.Min(Depth, int.MaxValue) };
+        if (Free >= 0)
+        {
+            c.Free = (uint)Free;
+        }
+
         foreach (Multiaddr a in Addresses)
         {
             c.Addrs.Add(ByteString.CopyFrom(a.Bytes));
@@ -29,7 +34,7 @@ public sealed record TreeCandidate(PeerId PeerId, IReadOnlyList<Multiaddr> Addre
         try
         {
             var addresses = c.Addrs.Take(maxAddresses).Select(a => Multiaddr.FromBytes(a.Span)).ToArray();
-            return new TreeCandidate(PeerId.FromBytes(c.PeerId.Span), addresses, (int)Math.Min(c.Depth, int.MaxValue), (int)Math.Min(c.Free, 1000));
+            return new TreeCandidate(PeerId.FromBytes(c.PeerId.Span), addresses, (int)Math.Min(c.Depth, int.MaxValue), c.HasFree ? (int)Math.Min(c.Free, 1000) : -1);
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException) // identity, multiaddr and multihash errors are FormatExceptions
         {

@@ -8,8 +8,8 @@ namespace Casto.Relay.Tree;
 /// <summary>Life with one parent: heartbeats both ways, its position taken as ours, and the ways it ends.</summary>
 public sealed partial class TreeMembership
 {
-    /// <summary>Until the parent goes; true when it handed us off (it still forwards until we end its session).</summary>
-    private async Task<bool> LiveWithParentAsync(
+    /// <summary>Until the parent goes; when it handed us off, what keeps it (it forwards, we heartbeat) until the next parent flows.</summary>
+    private async Task<PreviousParent?> LiveWithParentAsync(
         TreeChannel channel, TreeCandidate parent, ForwardingSession session, ParentPosition at, long? lostAt, CancellationToken joining,
         CancellationToken cancellationToken)
     {
@@ -62,7 +62,9 @@ public sealed partial class TreeMembership
                 }
             },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        Task sending = _node.SendHeartbeatsAsync(channel, MyHeartbeat, watching.Token);
+        var beating = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken); // outlives a hand-off
+        Task sending = _node.SendHeartbeatsAsync(channel, MyHeartbeat, beating.Token);
+        PreviousParent? kept = null;
         Volatile.Write(ref _parentChannel, channel);
         try
         {
@@ -73,14 +75,15 @@ public sealed partial class TreeMembership
                 {
                     case null or TreeMessage.BodyOneofCase.Leave:
                         reason = "stream ended";
-                        return false;
+                        return null;
                     case TreeMessage.BodyOneofCase.HandOff:
                         reason = "handed off";
                         HandOffTo(Candidates(message.HandOff.Candidates));
-                        return true;
+                        kept = new PreviousParent(session, channel, beating, sending);
+                        return kept;
                     case TreeMessage.BodyOneofCase.Heartbeat:
                         Heartbeat h = message.Heartbeat;
-                        _position.SetParent(parent, (int)Math.Min(h.Depth, 1000), TreeNode.FromWire(h.Path, 64), Candidates(h.Ancestors), h.Epoch);
+                        _position.SetParent(parent, (int)Math.Min(h.Depth, 1000), TreeNode.FromWire(h.Path, 64), Candidates(h.Ancestors, nearest: true), h.Epoch);
                         break;
                 }
             }
@@ -89,7 +92,7 @@ public sealed partial class TreeMembership
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             reason = ex is OperationCanceledException ? reason : ex.Message;
-            return false;
+            return null;
         }
         finally
         {
@@ -97,7 +100,13 @@ public sealed partial class TreeMembership
             upstream.ConnectionStateChanged -= onState;
             upstream.RtpReceived -= onPacket;
             await watching.CancelAsync().ConfigureAwait(false);
-            await sending.ConfigureAwait(false);
+            if (kept is null)
+            {
+                await beating.CancelAsync().ConfigureAwait(false);
+                await sending.ConfigureAwait(false);
+                beating.Dispose();
+            }
+
             IReadOnlyList<TreeCandidate> ancestors = _position.Ancestors;
             _position.LoseParent();
             Forget(parent.PeerId);

@@ -15,9 +15,12 @@ public sealed partial class TreeMembership
         TreeNodeOptions options = _node.Options;
         TimeSpan delay = options.RetryDelay;
         long? lostAt = null;
+        int redirectRounds = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             ParentOutcome outcome = ParentOutcome.NotTaken;
+            long version = LearnVersion;
+            bool redirected = false;
             foreach (TreeCandidate candidate in Candidates())
             {
                 if (cancellationToken.IsCancellationRequested)
@@ -40,6 +43,12 @@ public sealed partial class TreeMembership
                     Log.CandidateFailed(_node.Logger, Stream, candidate.PeerId, ex.Message);
                 }
 
+                if (outcome == ParentOutcome.NotTaken && LearnVersion != version && redirectRounds < MaxRedirectRounds)
+                {
+                    redirected = true; // a redirect taught us better candidates: rank again now, not after the pause
+                    break;
+                }
+
                 if (outcome != ParentOutcome.NotTaken)
                 {
                     // A hand-off is no loss (the old parent forwards until the next flows); a loss is timed until media flows again.
@@ -48,6 +57,13 @@ public sealed partial class TreeMembership
                 }
             }
 
+            if (redirected)
+            {
+                redirectRounds++;
+                continue;
+            }
+
+            redirectRounds = 0;
             if (outcome == ParentOutcome.NotTaken)
             {
                 try
@@ -68,8 +84,9 @@ public sealed partial class TreeMembership
         }
     }
 
-    internal static TreeCandidate[] Candidates(IEnumerable<Candidate> wire) =>
-        [.. wire.Take(16).Select(c => TreeCandidate.FromWire(c)).OfType<TreeCandidate>()];
+    /// <summary>At most 16 parsable candidates: the first ones, or with <paramref name="nearest"/> the last (a root-first ancestor list).</summary>
+    internal static TreeCandidate[] Candidates(IEnumerable<Candidate> wire, bool nearest = false) =>
+        [.. (nearest ? wire.TakeLast(16) : wire.Take(16)).Select(c => TreeCandidate.FromWire(c)).OfType<TreeCandidate>()];
 
     /// <summary>
     /// Joins <paramref name="candidate"/>: NotTaken when it redirected or refused us; else it was our parent until it
@@ -85,7 +102,7 @@ public sealed partial class TreeMembership
         StreamContext context = await connection.NewStreamAsync(TreeNode.Protocol, joining.Token).ConfigureAwait(false);
         var channel = new TreeChannel(context.Stream, options.MaxMessageSize);
         ForwardingSession? session = null;
-        bool handedOff = false;
+        PreviousParent? handedOff = null;
         try
         {
             var join = new Join { Stream = Stream, Capacity = (uint)options.MaxChildren };
@@ -113,7 +130,7 @@ public sealed partial class TreeMembership
 
             // Nodes of one epoch carry the root's numbering: the new parent continues the old one's (no rebase downstream).
             ulong epoch = reply.Accept.Epoch;
-            bool continues = epoch != 0 && epoch == _position.Epoch;
+            bool continues = epoch != 0 && epoch == _position.InputEpoch;
             session = await _node.Forwarding.PullAsync(Stream, async (offer, ct) =>
             {
                 var description = new SessionDescription { Sdp = offer };
@@ -134,20 +151,25 @@ public sealed partial class TreeMembership
                 await channel.WriteAsync(new TreeMessage { Offer = description }, ct).ConfigureAwait(false);
                 return (await channel.ExpectAsync(TreeMessage.BodyOneofCase.Answer, ct).ConfigureAwait(false)).Answer.Sdp;
             }, continues, joining.Token).ConfigureAwait(false);
-            var at = new ParentPosition((int)reply.Accept.Depth, path, Candidates(reply.Accept.Ancestors), epoch);
+            var at = new ParentPosition((int)Math.Min(reply.Accept.Depth, 1000), path, Candidates(reply.Accept.Ancestors, nearest: true), epoch);
             handedOff = await LiveWithParentAsync(channel, candidate, session, at, lostAt, joining.Token, cancellationToken).ConfigureAwait(false);
-            return handedOff ? ParentOutcome.HandedOff : ParentOutcome.Lost;
+            return handedOff is not null ? ParentOutcome.HandedOff : ParentOutcome.Lost;
         }
         finally
         {
-            if (handedOff && session is not null && !cancellationToken.IsCancellationRequested)
+            if (handedOff is not null && !cancellationToken.IsCancellationRequested)
             {
-                // Make-before-break: the leaving parent keeps forwarding until the next parent's stream flows.
+                // Make-before-break: the leaving parent keeps forwarding (and we heartbeating) until the next parent's stream flows.
                 await EndPreviousAsync().ConfigureAwait(false);
-                _previous = new PreviousParent(session, channel);
+                Volatile.Write(ref _previous, handedOff);
             }
             else
             {
+                if (handedOff is not null)
+                {
+                    await handedOff.StopAsync().ConfigureAwait(false);
+                }
+
                 await channel.DisposeAsync().ConfigureAwait(false);
                 if (session is not null)
                 {
@@ -156,6 +178,9 @@ public sealed partial class TreeMembership
             }
         }
     }
+
+    /// <summary>Rounds started at once after a redirect before a pause (a tree deeper than this is walked more slowly).</summary>
+    private const int MaxRedirectRounds = 16;
 
     private enum ParentOutcome
     {

@@ -24,6 +24,8 @@ public sealed partial class TreeMembership : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private long _parentChanges;
     private long _parentsTaken;
+    private int _disposed;
+    private long _learnVersion;
 
     internal TreeMembership(TreeNode node, TreePosition position, IEnumerable<TreeCandidate> seeds, CancellationToken closing)
     {
@@ -108,6 +110,7 @@ public sealed partial class TreeMembership : IAsyncDisposable
             return;
         }
 
+        await previous.StopAsync().ConfigureAwait(false);
         try
         {
             await previous.Channel.WriteAsync(new TreeMessage { Leave = new Leave() }, CancellationToken.None).ConfigureAwait(false);
@@ -120,6 +123,17 @@ public sealed partial class TreeMembership : IAsyncDisposable
         await _node.EndQuietlyAsync(previous.Session).ConfigureAwait(false);
     }
 
+    private long LearnVersion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _learnVersion;
+            }
+        }
+    }
+
     /// <summary>Remembers <paramref name="candidates"/> (newest first, replacing what we knew of the same peers), bounded.</summary>
     private void Learn(IEnumerable<TreeCandidate> candidates)
     {
@@ -128,6 +142,7 @@ public sealed partial class TreeMembership : IAsyncDisposable
             var fresh = candidates.Where(c => !c.PeerId.Equals(_node.PeerId)).DistinctBy(c => c.PeerId).ToList();
             _learnt.RemoveAll(old => fresh.Exists(c => c.PeerId.Equals(old.PeerId)));
             _learnt.InsertRange(0, fresh);
+            _learnVersion++;
             if (_learnt.Count > _node.Options.MaxCandidates)
             {
                 _learnt.RemoveRange(_node.Options.MaxCandidates, _learnt.Count - _node.Options.MaxCandidates);
@@ -155,14 +170,28 @@ public sealed partial class TreeMembership : IAsyncDisposable
         }
     }
 
-    /// <summary>A parent that handed us off and still forwards until the next one flows.</summary>
-    private sealed record PreviousParent(ForwardingSession Session, TreeChannel Channel);
+    /// <summary>A parent that handed us off and still forwards until the next one flows; we keep heartbeating it.</summary>
+    private sealed record PreviousParent(ForwardingSession Session, TreeChannel Channel, CancellationTokenSource Beating, Task Sending)
+    {
+        public async Task StopAsync()
+        {
+            await Beating.CancelAsync().ConfigureAwait(false);
+            await Sending.ConfigureAwait(false);
+            Beating.Dispose();
+        }
+    }
 
     private void OnParentChanged() => ParentChanged?.Invoke(this, EventArgs.Empty);
 
     /// <summary>Leaves: the parent's stream and the upstream media connection end.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _node.Forget(this);
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         await EndPreviousAsync().ConfigureAwait(false);

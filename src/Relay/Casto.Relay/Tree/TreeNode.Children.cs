@@ -32,9 +32,15 @@ public sealed partial class TreeNode
                     joinTimeout.CancelAfter(_options.JoinTimeout);
                     Join join = (await channel.ExpectAsync(TreeMessage.BodyOneofCase.Join, joinTimeout.Token).ConfigureAwait(false)).Join;
                     position = Position(join.Stream);
-                    if (position is null || _forwarding.GetStream(join.Stream) is null)
+                    if (position is null)
                     {
                         await RefuseAsync(channel, Refuse.Types.Reason.NoStream, $"Not carrying '{join.Stream}'.", stop.Token).ConfigureAwait(false);
+                        return;
+                    }
+
+                    if (_forwarding.GetStream(join.Stream)?.Source is null)
+                    {
+                        await RefuseAsync(channel, Refuse.Types.Reason.Busy, "Between parents: try again shortly.", stop.Token).ConfigureAwait(false);
                         return;
                     }
 
@@ -60,7 +66,7 @@ public sealed partial class TreeNode
                         return;
                     }
 
-                    var accept = new Accept { Depth = (uint)Math.Max(position.Depth, 0), Epoch = position.Epoch };
+                    var accept = new Accept { Depth = (uint)Math.Max(position.Depth, 0), Epoch = position.OutputEpoch };
                     accept.Path.Add(Wire(position.Path));
                     accept.Ancestors.Add(position.Ancestors.Select(a => a.ToWire()));
                     await channel.WriteAsync(new TreeMessage { Accept = accept }, joinTimeout.Token).ConfigureAwait(false);
@@ -77,9 +83,11 @@ public sealed partial class TreeNode
             }
             catch (Exception ex) when (ex is IOException or TreeException or ForwardingException or OperationCanceledException or ObjectDisposedException)
             {
-                if (ex is ForwardingException && pending)
+                if (ex is ForwardingException fe && pending)
                 {
-                    await RefuseAsync(channel, Refuse.Types.Reason.NoStream, ex.Message, CancellationToken.None).ConfigureAwait(false);
+                    var reason = fe.Error is ForwardingError.StreamNotFound or ForwardingError.InvalidName ? Refuse.Types.Reason.NoStream
+                        : fe.Error is ForwardingError.InvalidSdp ? Refuse.Types.Reason.BadRequest : Refuse.Types.Reason.Busy;
+                    await RefuseAsync(channel, reason, ex.Message, CancellationToken.None).ConfigureAwait(false);
                 }
             }
             finally
@@ -109,7 +117,7 @@ public sealed partial class TreeNode
         using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task sending = SendHeartbeatsAsync(channel, () =>
         {
-            var h = new Heartbeat { Depth = (uint)Math.Max(position.Depth, 0), Epoch = position.Epoch };
+            var h = new Heartbeat { Depth = (uint)Math.Max(position.Depth, 0), Epoch = position.OutputEpoch };
             h.Path.Add(Wire(position.Path));
             h.Ancestors.Add(position.Ancestors.Select(a => a.ToWire()));
             return h;

@@ -101,6 +101,18 @@ public sealed partial class TreeNode : IAsyncDisposable
         return new TreeStreamStatus(stream, p.IsRoot, p.Depth, p.Parent, p.ChildCount, m?.ParentChanges ?? 0, m?.Recoveries ?? []);
     }
 
+    /// <summary>A disposed membership: the stream may be joined again.</summary>
+    internal void Forget(TreeMembership membership)
+    {
+        lock (_gate)
+        {
+            if (_memberships.GetValueOrDefault(membership.Stream) == membership)
+            {
+                _memberships.Remove(membership.Stream);
+            }
+        }
+    }
+
     internal CastoHost Host => _host;
 
     internal ForwardingNode Forwarding => _forwarding;

@@ -35,8 +35,16 @@ internal sealed class TreePosition(string stream, PeerId self)
 
     public bool IsRoot { get; private set; }
 
-    /// <summary>The root's numbering epoch this node's stream carries (0 before the first parent).</summary>
-    public ulong Epoch { get; private set; }
+    /// <summary>The numbering domain of what this node receives: its parent's <see cref="OutputEpoch"/> (0 before the first parent).</summary>
+    public ulong InputEpoch { get; private set; }
+
+    /// <summary>
+    /// The numbering domain of what this node sends its children, told to them: its input's, until the node once had to
+    /// rebase its children (a parent of another domain after it already had numbering); from then on its own.
+    /// </summary>
+    public ulong OutputEpoch { get; private set; }
+
+    private bool _ownDomain;
 
     /// <summary>Set while this node hands its children off: it takes no more joiners.</summary>
     public bool Leaving { get; set; }
@@ -75,7 +83,7 @@ internal sealed class TreePosition(string stream, PeerId self)
         lock (_gate)
         {
             (IsRoot, Depth, Parent, _path) = (true, 0, null, [self]);
-            Epoch = (ulong)Random.Shared.NextInt64(1, long.MaxValue);
+            InputEpoch = OutputEpoch = NewEpoch();
         }
     }
 
@@ -84,11 +92,19 @@ internal sealed class TreePosition(string stream, PeerId self)
     {
         lock (_gate)
         {
-            Epoch = epoch;
+            if (epoch != InputEpoch && InputEpoch != 0 && !_ownDomain)
+            {
+                (_ownDomain, OutputEpoch) = (true, NewEpoch()); // our children were rebased: their numbering is ours now
+            }
+
+            InputEpoch = epoch;
+            OutputEpoch = _ownDomain ? OutputEpoch : epoch;
             (Parent, Depth, _path) = (parent.PeerId, parentDepth + 1, [.. parentPath, self]);
-            _ancestors = [.. parentAncestors.Take(15), parent with { Depth = parentDepth }];
+            _ancestors = [.. parentAncestors.TakeLast(15), parent with { Depth = parentDepth }]; // the nearest matter most
         }
     }
+
+    private static ulong NewEpoch() => (ulong)Random.Shared.NextInt64(1, long.MaxValue);
 
     public void LoseParent()
     {
@@ -106,6 +122,12 @@ internal sealed class TreePosition(string stream, PeerId self)
     {
         lock (_gate)
         {
+            long now = until - 1;
+            foreach (PeerId stale in _successors.Where(kv => kv.Value < now).Select(kv => kv.Key).ToList())
+            {
+                _successors.Remove(stale); // expired: never came
+            }
+
             foreach (PeerId p in peers.Take(max))
             {
                 if (_successors.Count < 64)
