@@ -1,4 +1,4 @@
-using Casto.Discovery.Signal;
+using Casto.Relay.Tree;
 using Casto.WebRtc.Media;
 using Casto.WebRtc.PeerConnection;
 using Casto.WebRtc.Sdp;
@@ -7,79 +7,78 @@ namespace Casto.Relay.Demo;
 
 public static partial class LocalDemo
 {
-    /// <summary>Answers every viewer's offer with a send-only connection playing the clip (bounded by MaxViewers).</summary>
-    private sealed class Broadcaster(SignalClient signal, MediaClip clip) : IAsyncDisposable
+    /// <summary>The root: a tree peer whose stream's publisher is the built-in clip, played into it over a local connection.</summary>
+    private sealed class Broadcaster : IAsyncDisposable
     {
-        private const int MaxViewers = 32;
         private readonly CancellationTokenSource _stop = new();
-        private readonly List<(RtcPeerConnection Connection, Task Sending)> _viewers = [];
-        private Task _loop = Task.CompletedTask;
+        private readonly string _stream;
+        private Task _playing = Task.CompletedTask;
+        private long _lastPacketsOut;
+        private long _lastBytesIn;
+        private long _lastPacketsIn;
 
-        public async Task StartAsync(string room, CancellationToken cancellationToken)
+        private Broadcaster(TreePeer peer, string stream) => (Peer, _stream) = (peer, stream);
+
+        public TreePeer Peer { get; }
+
+        /// <summary>Where joiners start (depth and room unknown: learnt on the way, like a discovered peer).</summary>
+        public TreeCandidate Candidate => new(Peer.PeerId, Peer.Host.ListenAddresses);
+
+        public static async Task<Broadcaster> StartAsync(LocalDemoOptions options, CancellationToken cancellationToken)
         {
-            await signal.JoinAsync(room, cancellationToken: cancellationToken).ConfigureAwait(false);
-            _loop = Task.Run(() => AnswerOffersAsync(_stop.Token), CancellationToken.None);
+            var peer = await TreePeer.StartAsync(PeerOptions(options), cancellationToken).ConfigureAwait(false);
+            var root = new Broadcaster(peer, options.Room);
+            try
+            {
+                var publisher = new RtcPeerConnection(new RtcPeerConnectionOptions { Direction = SdpDirection.SendOnly, Audio = false, ReceiveQueueCapacity = 0 });
+                string offer = await publisher.CreateOfferAsync(cancellationToken).ConfigureAwait(false);
+                publisher.SetLocalDescription(RtcSdpType.Offer, offer);
+                var session = await peer.Forwarding.PublishAsync(options.Room, offer, cancellationToken).ConfigureAwait(false);
+                publisher.SetRemoteDescription(RtcSdpType.Answer, session.Answer);
+                await publisher.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
+                peer.Tree.Broadcast(options.Room);
+                var clip = await MediaSources.LoadDefaultVp8Async(cancellationToken).ConfigureAwait(false);
+                root._playing = Task.Run(() => PlayAsync(publisher, clip, root._stop.Token), CancellationToken.None);
+                return root;
+            }
+            catch
+            {
+                await root.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
 
-        private async Task AnswerOffersAsync(CancellationToken cancellationToken)
+        private static async Task PlayAsync(RtcPeerConnection publisher, MediaClip clip, CancellationToken cancellationToken)
         {
             try
             {
-                await foreach (var e in signal.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    if (e.Kind == SignalEventKind.Signal && e.SignalKind == SignalKind.Offer && e.Data is { } offer && _viewers.Count < MaxViewers)
-                    {
-                        await AnswerAsync(e, offer, cancellationToken).ConfigureAwait(false);
-                    }
-                }
+                await RtcClipSender.SendAsync(publisher, clip, loop: true, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (Exception ex) when (ex is OperationCanceledException or PeerConnectionException)
             {
+            }
+            finally
+            {
+                await publisher.DisposeAsync().ConfigureAwait(false);
             }
         }
 
-        private async Task AnswerAsync(SignalEvent e, string offer, CancellationToken cancellationToken)
+        /// <summary>Children and upload over the last <paramref name="interval"/> (packets out × the mean packet size in).</summary>
+        public DemoTreeStatus Status(TimeSpan interval, int relays, int recoveries)
         {
-            var pc = new RtcPeerConnection(new RtcPeerConnectionOptions { Direction = SdpDirection.SendOnly, Audio = false });
-            try
-            {
-                pc.SetRemoteDescription(RtcSdpType.Offer, offer);
-                string answer = await pc.CreateAnswerAsync(cancellationToken).ConfigureAwait(false);
-                pc.SetLocalDescription(RtcSdpType.Answer, answer);
-                await signal.SendAsync(e.Peer, SignalKind.Answer, answer, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is PeerConnectionException or SignalException)
-            {
-                await pc.DisposeAsync().ConfigureAwait(false);
-                return; // a bad offer or a vanished viewer: nothing to play to
-            }
-
-            _viewers.Add((pc, Task.Run(() => PlayAsync(pc, cancellationToken), CancellationToken.None)));
-        }
-
-        private async Task PlayAsync(RtcPeerConnection pc, CancellationToken cancellationToken)
-        {
-            try
-            {
-                await pc.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
-                await RtcClipSender.SendAsync(pc, clip, loop: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is PeerConnectionException or OperationCanceledException)
-            {
-            }
+            var video = Peer.Forwarding.GetStream(_stream)?.GetStats().Video ?? default;
+            long packets = video.PacketsOut - _lastPacketsOut;
+            double meanSize = video.PacketsIn > _lastPacketsIn ? (double)(video.BytesIn - _lastBytesIn) / (video.PacketsIn - _lastPacketsIn) : 0;
+            (_lastPacketsOut, _lastPacketsIn, _lastBytesIn) = (video.PacketsOut, video.PacketsIn, video.BytesIn);
+            double kbps = Math.Round(packets * meanSize * 8 / 1000 / interval.TotalSeconds, 1);
+            return new DemoTreeStatus(Peer.PeerId.ToString(), Peer.Tree.GetStatus(_stream)?.Children ?? 0, kbps, relays, recoveries);
         }
 
         public async ValueTask DisposeAsync()
         {
             await _stop.CancelAsync().ConfigureAwait(false);
-            await _loop.ConfigureAwait(false);
-            foreach (var (connection, sending) in _viewers)
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-                await sending.ConfigureAwait(false);
-            }
-
-            await signal.DisposeAsync().ConfigureAwait(false);
+            await _playing.ConfigureAwait(false);
+            await Peer.DisposeAsync().ConfigureAwait(false);
             _stop.Dispose();
         }
     }
