@@ -25,6 +25,8 @@ internal static class CastoCli
         root.Add(DiscoverCommand.Create(stdout, stderr));
         root.Add(ServeCommand.Create(stdout, stderr));
         root.Add(BroadcastCommand.Create(stdout, stderr));
+        root.Add(RelayCommand.Create(stdout, stderr));
+        root.Add(WatchCommand.Create(stdout, stderr));
         return root;
     }
 

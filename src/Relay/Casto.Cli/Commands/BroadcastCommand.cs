@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Text;
+using Casto.Relay.Tree;
 using Casto.WebRtc.Codecs;
 using Casto.WebRtc.Media;
 using Casto.WebRtc.PeerConnection;
@@ -9,27 +10,34 @@ using Casto.WebRtc.Sdp;
 namespace Casto.Cli.Commands;
 
 /// <summary>
-/// <c>casto broadcast STREAM --whip URL [--file F] [--token T] [--seconds S]</c>: publishes the built-in VP8 clip (or an
-/// IVF or H264 file), looped, to a WHIP endpoint. A URL whose last segment is <c>whip</c> gets <c>/STREAM</c> appended; any other
-/// is used as given. Prints <c>{"stream":…,"resource":…}</c> once connected, then
-/// <c>{"packetsSent":…,"bitrateKbps":…,"nacks":…,"plis":…}</c> every second; DELETEs the resource on exit.
+/// <c>casto broadcast STREAM [--file F] [--seconds S]</c> and either
+/// <list type="bullet">
+/// <item><c>--whip URL [--token T]</c>: publishes the built-in VP8 clip (or an IVF or H264 file), looped, to a WHIP
+/// endpoint. A URL whose last segment is <c>whip</c> gets <c>/STREAM</c> appended; any other is used as given. Prints
+/// <c>{"stream":…,"resource":…}</c> once connected, then <c>{"packetsSent":…,"bitrateKbps":…,"nacks":…,"plis":…}</c>
+/// every second; DELETEs the resource on exit.</item>
+/// <item>no <c>--whip</c>: this process is the root of STREAM's relay tree (<c>[--signal MULTIADDR…] [--max-children N]
+/// [--http HOST:PORT] [--listen MULTIADDR…] [--udp-port N] [--key FILE]</c>), announced in the stream's room on each
+/// signalling server. Prints <c>{"peerId":…,"listen":[…],"udpPort":…,"http":…}</c>, then every second
+/// <c>{"stream":…,"peerId":…,"children":…,"uploadKbps":…}</c>.</item>
+/// </list>
 /// </summary>
 internal static class BroadcastCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var stream = new Argument<string>("STREAM") { Description = "The stream name." };
-        var whip = new Option<string>("--whip") { Description = "The WHIP endpoint, e.g. http://127.0.0.1:8080/whip.", HelpName = "URL", Required = true };
+        var whip = new Option<string?>("--whip") { Description = "Publish to this WHIP endpoint (e.g. http://127.0.0.1:8080/whip) instead of being a tree's root.", HelpName = "URL" };
         var file = new Option<string?>("--file") { Description = "A VP8 IVF file, or an H264 Annex-B file (.h264, 30 fps), to play instead of the built-in clip.", HelpName = "FILE" };
         var token = new Option<string?>("--token") { Description = "Bearer token for the WHIP endpoint.", HelpName = "TOKEN" };
         var seconds = new Option<double>("--seconds") { Description = "Stop after this long (0: until interrupted).", DefaultValueFactory = _ => 0 };
-        var command = new Command("broadcast", "Publish the built-in clip (or an IVF file) to a WHIP endpoint.") { stream, whip, file, token, seconds };
+        var command = new Command("broadcast", "Broadcast the built-in clip (or a file): as the root of a relay tree, or to a WHIP endpoint.") { stream, whip, file, token, seconds };
+        var tree = TreeCli.AddOptions(command, defaultChildren: 4);
         command.SetAction(async (result, cancellationToken) =>
         {
             try
             {
                 var name = result.GetValue(stream)!;
-                var endpoint = Endpoint(new Uri(result.GetValue(whip)!), name);
                 var clip = await LoadAsync(result.GetValue(file), cancellationToken).ConfigureAwait(false);
                 using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 if (result.GetValue(seconds) > 0)
@@ -37,15 +45,56 @@ internal static class BroadcastCommand
                     limit.CancelAfter(TimeSpan.FromSeconds(result.GetValue(seconds)));
                 }
 
+                if (result.GetValue(whip) is not { } url)
+                {
+                    return await BroadcastTreeAsync(result, tree, name, clip, stdout, limit.Token).ConfigureAwait(false);
+                }
+
+                var endpoint = Endpoint(new Uri(url), name);
                 return await PublishAsync(name, endpoint, clip, result.GetValue(token), stdout, stderr, limit.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is FormatException or IOException or UriFormatException or HttpRequestException or MediaException)
+            catch (Exception ex) when (ex is FormatException or IOException or UriFormatException or HttpRequestException or MediaException
+                or ArgumentException or Casto.Discovery.Signal.SignalException or Casto.Relay.Forwarding.ForwardingException)
             {
                 await stderr.WriteLineAsync($"casto broadcast: {ex.Message}").ConfigureAwait(false);
                 return CastoCli.Failed;
             }
         });
         return command;
+    }
+
+    /// <summary>The root of a tree: the clip is this node's stream's publisher; joiners come through --signal rooms (or addresses).</summary>
+    private static async Task<int> BroadcastTreeAsync(ParseResult result, TreeCli.Options tree, string name, MediaClip clip, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        await using var cli = await TreeCli.StartAsync(result, tree, cancellationToken).ConfigureAwait(false);
+        await using var publisher = await ClipPublisher.StartAsync(cli.Peer.Forwarding, name, clip, cancellationToken).ConfigureAwait(false);
+        cli.Peer.Tree.Broadcast(name);
+        await CliRun.WriteJsonLineAsync(stdout, cli.StartLine(), cancellationToken).ConfigureAwait(false);
+        await cli.AnnounceAsync(result, tree, name, found: null, cancellationToken).ConfigureAwait(false);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        long lastOut = 0, lastIn = 0, lastBytes = 0;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var video = cli.Peer.Forwarding.GetStream(name)?.GetStats().Video ?? default;
+                double meanSize = video.PacketsIn > lastIn ? (double)(video.BytesIn - lastBytes) / (video.PacketsIn - lastIn) : 0;
+                long upload = (long)((video.PacketsOut - lastOut) * meanSize * 8 / 1000);
+                (lastOut, lastIn, lastBytes) = (video.PacketsOut, video.PacketsIn, video.BytesIn);
+                await CliRun.WriteJsonLineAsync(stdout, new
+                {
+                    stream = name,
+                    peerId = cli.Peer.PeerId.ToString(),
+                    children = cli.Peer.Tree.GetStatus(name)?.Children ?? 0,
+                    uploadKbps = upload,
+                }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return CastoCli.Ok;
     }
 
     private static Uri Endpoint(Uri whip, string stream) =>

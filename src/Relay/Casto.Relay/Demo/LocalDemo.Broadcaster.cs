@@ -1,7 +1,5 @@
 using Casto.Relay.Tree;
 using Casto.WebRtc.Media;
-using Casto.WebRtc.PeerConnection;
-using Casto.WebRtc.Sdp;
 
 namespace Casto.Relay.Demo;
 
@@ -10,9 +8,8 @@ public static partial class LocalDemo
     /// <summary>The root: a tree peer whose stream's publisher is the built-in clip, played into it over a local connection.</summary>
     private sealed class Broadcaster : IAsyncDisposable
     {
-        private readonly CancellationTokenSource _stop = new();
         private readonly string _stream;
-        private Task _playing = Task.CompletedTask;
+        private ClipPublisher? _publisher;
         private long _lastPacketsOut;
         private long _lastBytesIn;
         private long _lastPacketsIn;
@@ -30,36 +27,15 @@ public static partial class LocalDemo
             var root = new Broadcaster(peer, options.Room);
             try
             {
-                var publisher = new RtcPeerConnection(new RtcPeerConnectionOptions { Direction = SdpDirection.SendOnly, Audio = false, ReceiveQueueCapacity = 0 });
-                string offer = await publisher.CreateOfferAsync(cancellationToken).ConfigureAwait(false);
-                publisher.SetLocalDescription(RtcSdpType.Offer, offer);
-                var session = await peer.Forwarding.PublishAsync(options.Room, offer, cancellationToken).ConfigureAwait(false);
-                publisher.SetRemoteDescription(RtcSdpType.Answer, session.Answer);
-                await publisher.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
-                peer.Tree.Broadcast(options.Room);
                 var clip = await MediaSources.LoadDefaultVp8Async(cancellationToken).ConfigureAwait(false);
-                root._playing = Task.Run(() => PlayAsync(publisher, clip, root._stop.Token), CancellationToken.None);
+                root._publisher = await ClipPublisher.StartAsync(peer.Forwarding, options.Room, clip, cancellationToken).ConfigureAwait(false);
+                peer.Tree.Broadcast(options.Room);
                 return root;
             }
             catch
             {
                 await root.DisposeAsync().ConfigureAwait(false);
                 throw;
-            }
-        }
-
-        private static async Task PlayAsync(RtcPeerConnection publisher, MediaClip clip, CancellationToken cancellationToken)
-        {
-            try
-            {
-                await RtcClipSender.SendAsync(publisher, clip, loop: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or PeerConnectionException)
-            {
-            }
-            finally
-            {
-                await publisher.DisposeAsync().ConfigureAwait(false);
             }
         }
 
@@ -76,10 +52,12 @@ public static partial class LocalDemo
 
         public async ValueTask DisposeAsync()
         {
-            await _stop.CancelAsync().ConfigureAwait(false);
-            await _playing.ConfigureAwait(false);
+            if (_publisher is not null)
+            {
+                await _publisher.DisposeAsync().ConfigureAwait(false);
+            }
+
             await Peer.DisposeAsync().ConfigureAwait(false);
-            _stop.Dispose();
         }
     }
 }

@@ -29,9 +29,26 @@ public sealed partial class WhipServer
             return;
         }
 
+        if (parts is ["metrics"] && HttpMethods.IsGet(method))
+        {
+            var text = new StringBuilder();
+            PrometheusText.WriteForwarding(text, _node.GetStats());
+            _options.ExtraMetrics?.Invoke(text);
+            response.ContentType = PrometheusText.ContentType;
+            await response.WriteAsync(text.ToString()).ConfigureAwait(false);
+            return;
+        }
+
+        if (parts is ["healthz"] && HttpMethods.IsGet(method))
+        {
+            response.ContentType = "text/plain";
+            await response.WriteAsync("ok\n").ConfigureAwait(false);
+            return;
+        }
+
         if (parts is not [("whip" or "whep") and var kind, var stream, ..] || parts.Length > 3)
         {
-            await ErrorAsync(response, StatusCodes.Status404NotFound, "Not found: use /whip/STREAM, /whep/STREAM or /watch?stream=NAME.").ConfigureAwait(false);
+            await ErrorAsync(response, StatusCodes.Status404NotFound, "Not found: use /whip/STREAM, /whep/STREAM, /watch?stream=NAME, /metrics or /healthz.").ConfigureAwait(false);
             return;
         }
 

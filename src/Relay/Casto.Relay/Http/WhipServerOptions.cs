@@ -15,6 +15,9 @@ public sealed class WhipServerOptions
     /// <summary>Seconds a client is told to wait (Retry-After) when the node is over capacity. Default 5.</summary>
     public int RetryAfterSeconds { get; set; } = 5;
 
+    /// <summary>Appends more metrics to <c>/metrics</c> after the forwarding node's (e.g. the tree's; see <see cref="PrometheusText"/>). Default none.</summary>
+    public Action<System.Text.StringBuilder>? ExtraMetrics { get; set; }
+
     /// <summary>Checks every setting; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
     public void Validate()
     {

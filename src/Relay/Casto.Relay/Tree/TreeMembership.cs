@@ -61,6 +61,13 @@ public sealed partial class TreeMembership : IAsyncDisposable
     /// <summary>Raised (on a pool thread) when a parent is taken or lost.</summary>
     public event EventHandler? ParentChanged;
 
+    /// <summary>Candidates found later (a discovery source: the signalling room, mDNS): remembered and ranked with the rest.</summary>
+    public void AddCandidates(IEnumerable<TreeCandidate> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        Learn(candidates);
+    }
+
     internal void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
 
     /// <summary>Who to try, best first: where a leaving parent sent us (in its order), then what we learnt (redirects, ancestors) and the seeds, ranked.</summary>

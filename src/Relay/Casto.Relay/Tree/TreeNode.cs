@@ -83,6 +83,18 @@ public sealed partial class TreeNode : IAsyncDisposable
         }
     }
 
+    /// <summary>The streams this node broadcasts or has joined.</summary>
+    public IReadOnlyList<string> Streams
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _positions.Keys];
+            }
+        }
+    }
+
     /// <summary>Where this node stands in <paramref name="stream"/>'s tree, or null when it does not carry it.</summary>
     public TreeStreamStatus? GetStatus(string stream)
     {

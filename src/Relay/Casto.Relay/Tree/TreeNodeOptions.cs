@@ -12,8 +12,12 @@ public sealed class TreeNodeOptions
     /// <summary>How often a parent and a child tell each other their state. Default 100 ms.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>A parent silent this long (no heartbeat) is gone, even if its stream stays open. Default 300 ms.</summary>
-    public TimeSpan ParentTimeout { get; set; } = TimeSpan.FromMilliseconds(300);
+    /// <summary>
+    /// A parent whose control stream is silent this long (no heartbeat) is gone, even if the stream stays open. Default
+    /// 1 s. The faster signals come first: a killed parent's sockets close at once, and media silent for the forwarding
+    /// node's <c>PublisherMediaTimeout</c> (300 ms) marks the upstream connection disconnected.
+    /// </summary>
+    public TimeSpan ParentTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Dialing a candidate, its reply and the media connection, at most. Default 5 s.</summary>
     public TimeSpan JoinTimeout { get; set; } = TimeSpan.FromSeconds(5);

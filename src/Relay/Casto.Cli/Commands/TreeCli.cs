@@ -1,0 +1,202 @@
+using System.CommandLine;
+using System.Net;
+using Casto.Discovery.Signal;
+using Casto.Relay.Http;
+using Casto.Relay.Tree;
+using Casto.Stack.Identity;
+using Casto.Stack.Multiaddrs;
+
+namespace Casto.Cli.Commands;
+
+/// <summary>
+/// What <c>broadcast</c> (as a tree root), <c>relay</c> and <c>watch</c> share: the tree peer (its key, listen
+/// addresses, UDP port, children), its optional HTTP endpoint (WHEP, <c>/watch</c>, <c>/metrics</c>, <c>/healthz</c>)
+/// and where it finds parents: <c>--join</c> addresses and the stream's room on <c>--signal</c> servers.
+/// </summary>
+internal sealed class TreeCli : IAsyncDisposable
+{
+    private readonly List<SignalClient> _signals = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _watchers = [];
+    private WhipServer? _http;
+
+    private TreeCli(TreePeer peer, PrivateKey key) => (Peer, Key) = (peer, key);
+
+    public TreePeer Peer { get; }
+
+    public PrivateKey Key { get; }
+
+    public IPEndPoint? HttpEndPoint => _http?.EndPoint;
+
+    internal sealed record Options(
+        Option<string[]> Signal, Option<string[]> Join, Option<int> MaxChildren, Option<string?> Http, Option<string[]> Listen, Option<int> UdpPort, Option<string?> Key);
+
+    /// <summary>The shared options, added to <paramref name="command"/>.</summary>
+    public static Options AddOptions(Command command, int defaultChildren)
+    {
+        var o = new Options(
+            new Option<string[]>("--signal") { Description = "A star signalling server (multiaddr) whose room STREAM lists parents; repeatable.", HelpName = "MULTIADDR", AllowMultipleArgumentsPerToken = false },
+            new Option<string[]>("--join") { Description = "A node carrying the stream, /ip4/…/tcp/…/p2p/ID; repeatable.", HelpName = "MULTIADDR" },
+            new Option<int>("--max-children") { Description = "Tree children this node takes (0: never relays).", DefaultValueFactory = _ => defaultChildren },
+            new Option<string?>("--http") { Description = "Serve WHEP, /watch, /metrics and /healthz on HOST:PORT.", HelpName = "HOST:PORT" },
+            new Option<string[]>("--listen") { Description = "libp2p listen address (default /ip4/127.0.0.1/tcp/0); repeatable.", HelpName = "MULTIADDR" },
+            new Option<int>("--udp-port") { Description = "The one UDP port of all media (0 picks one).", DefaultValueFactory = _ => 0 },
+            KeyOption.Create());
+        command.Add(o.Signal);
+        command.Add(o.Join);
+        command.Add(o.MaxChildren);
+        command.Add(o.Http);
+        command.Add(o.Listen);
+        command.Add(o.UdpPort);
+        command.Add(o.Key);
+        return o;
+    }
+
+    public static async Task<TreeCli> StartAsync(ParseResult result, Options o, CancellationToken cancellationToken)
+    {
+        var key = NodeFactory.LoadKey(result.GetValue(o.Key), ephemeralByDefault: true);
+        var options = new TreePeerOptions { Identity = key, Tree = new TreeNodeOptions { MaxChildren = result.GetValue(o.MaxChildren) } };
+        string[] listen = result.GetValue(o.Listen) ?? [];
+        if (listen.Length > 0)
+        {
+            options.ListenAddresses.Clear();
+            foreach (string a in listen)
+            {
+                options.ListenAddresses.Add(Multiaddr.Parse(a));
+            }
+        }
+
+        var host = options.ListenAddresses[0].ValueOf(MultiaddrProtocol.Ip4) ?? options.ListenAddresses[0].ValueOf(MultiaddrProtocol.Ip6) ?? "127.0.0.1";
+        options.UdpEndPoint = new IPEndPoint(IPAddress.Parse(host) is { } ip && !ip.Equals(IPAddress.Any) ? ip : IPAddress.Loopback, result.GetValue(o.UdpPort));
+        var peer = await TreePeer.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        var cli = new TreeCli(peer, key);
+        try
+        {
+            if (result.GetValue(o.Http) is { } http)
+            {
+                var server = new WhipServerOptions { ExtraMetrics = b => TreeMetrics.Write(b, peer.Tree, peer.Tree.Streams) };
+                cli._http = await WhipServer.StartAsync(peer.Forwarding, IPEndPoint.Parse(http), server, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+
+            return cli;
+        }
+        catch
+        {
+            await cli.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The <c>--join</c> seeds as candidates (depth and room unknown).</summary>
+    public static IEnumerable<TreeCandidate> Seeds(ParseResult result, Options o) =>
+        (result.GetValue(o.Join) ?? []).Select(Multiaddr.Parse).Select(a =>
+            new TreeCandidate(a.PeerId ?? throw new FormatException($"--join {a} needs /p2p/ID."), [a.Decapsulate(MultiaddrProtocol.P2p)]));
+
+    /// <summary>
+    /// Joins STREAM's room on every <c>--signal</c> server with our listen addresses (so joiners find us); members
+    /// already there, and those who join later, go to <paramref name="found"/> as candidates.
+    /// </summary>
+    public async Task AnnounceAsync(ParseResult result, Options o, string stream, Action<IEnumerable<TreeCandidate>>? found, CancellationToken cancellationToken)
+    {
+        foreach (string server in result.GetValue(o.Signal) ?? [])
+        {
+            var client = await SignalClient.ConnectAsync(Multiaddr.Parse(server), Key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            _signals.Add(client);
+            var members = await client.JoinAsync(stream, [.. Peer.Host.ListenAddresses], cancellationToken).ConfigureAwait(false);
+            found?.Invoke(members.Select(m => new TreeCandidate(m.PeerId, m.Addrs)));
+            _watchers.Add(Task.Run(() => WatchRoomAsync(client, stream, found, _stop.Token), CancellationToken.None));
+        }
+    }
+
+    private static async Task WatchRoomAsync(SignalClient client, string stream, Action<IEnumerable<TreeCandidate>>? found, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (SignalEvent e in client.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (e.Kind == SignalEventKind.PeerJoined && e.Room == stream)
+                {
+                    found?.Invoke([new TreeCandidate(e.Peer, e.Addrs)]);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>The first line of relay and broadcast: who and where.</summary>
+    public object StartLine() => new
+    {
+        peerId = Peer.PeerId.ToString(),
+        listen = Peer.Host.ListenAddresses.Select(a => a.WithPeerId(Peer.PeerId).ToString()).ToArray(),
+        udpPort = Peer.UdpEndPoint.Port,
+        http = HttpEndPoint?.ToString(),
+    };
+
+    /// <summary>Per stream every second until stopped: depth, children, parent, bitrate in.</summary>
+    public async Task ReportAsync(TextWriter stdout, IEnumerable<string> streams, CancellationToken cancellationToken)
+    {
+        var names = streams.ToList();
+        var lastBytes = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (string name in names)
+                {
+                    var status = Peer.Tree.GetStatus(name);
+                    var stats = Peer.Forwarding.GetStream(name)?.GetStats();
+                    long bytes = (stats?.Video.BytesIn ?? 0) + (stats?.Audio.BytesIn ?? 0);
+                    long previous = lastBytes.GetValueOrDefault(name, bytes);
+                    lastBytes[name] = bytes;
+                    await CliRun.WriteJsonLineAsync(stdout, new
+                    {
+                        peerId = Peer.PeerId.ToString(),
+                        stream = name,
+                        depth = status?.Depth ?? -1,
+                        children = status?.Children ?? 0,
+                        parent = status?.Parent?.ToString(),
+                        bitrateKbps = (bytes - previous) * 8 / 1000,
+                    }, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Stopping on purpose (SIGINT/SIGTERM or --seconds): children are handed off first, within the hand-off timeout.</summary>
+    public async Task LeaveGracefullyAsync()
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await Peer.Tree.LeaveAsync(bound.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_watchers).ConfigureAwait(false);
+        foreach (var s in _signals)
+        {
+            await s.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_http is not null)
+        {
+            await _http.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Peer.DisposeAsync().ConfigureAwait(false);
+        Key.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Casto.Discovery.Signal;
+using Casto.Stack.Multiaddrs;
+
+namespace Casto.Cli.Tests.Relay;
+
+/// <summary>casto broadcast (tree root), relay and watch finding each other through a signalling room.</summary>
+public sealed class TreeCommandTests
+{
+    [Fact]
+    public async Task A_watcher_finds_the_stream_through_the_room_and_sits_under_the_relay()
+    {
+        await using var signal = await SignalServer.StartAsync(null, Multiaddr.Parse("/ip4/127.0.0.1/tcp/0/ws"));
+        string room = signal.Addresses[0].ToString();
+        int httpPort = FreePort();
+        var broadcast = CliRunner.RunAsync("broadcast", "live", "--signal", room, "--max-children", "1", "--http", $"127.0.0.1:{httpPort}", "--seconds", "16");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/"), Timeout = TimeSpan.FromSeconds(10) };
+        await UntilAsync(http, "casto_tree_depth{stream=\"live\"} 0"); // the broadcaster is up
+        var relay = CliRunner.RunAsync("relay", "--stream", "live", "--signal", room, "--seconds", "12");
+        await UntilAsync(http, "casto_tree_children{stream=\"live\"} 1"); // the relay took the broadcaster's one place
+        var watch = CliRunner.RunAsync("watch", "live", "--signal", room, "--seconds", "7");
+
+        await Task.Delay(3000);
+        string metrics = await http.GetStringAsync("metrics");
+        Assert.Contains("casto_tree_children{stream=\"live\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("casto_tree_depth{stream=\"live\"} 0", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"casto_stream_packets_out_total\{stream=""live"",track=""video""\} [1-9]", metrics);
+        Assert.Equal("ok\n", await http.GetStringAsync("healthz"));
+
+        var (watchCode, watchOut, watchErr) = await watch;
+        Assert.True(watchCode == 0, watchErr);
+        var lines = watchOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var last = lines[^1];
+        Assert.True(last.GetProperty("frames").GetInt64() >= 60, last.ToString());
+        // The broadcaster takes one child, the relay, so the watcher starts under it. (A loaded machine may make a node
+        // think its parent silent and move; that costs no frame: the next parent resumes where the last one stopped.)
+        Assert.True(lines[0].GetProperty("depth").GetInt32() == 2, watchOut);
+        Assert.Equal(0, last.GetProperty("framesLost").GetInt64());
+
+        var (relayCode, relayOut, relayErr) = await relay;
+        Assert.True(relayCode == 0, relayErr);
+        var relayStart = JsonDocument.Parse(relayOut.Split('\n')[0]).RootElement;
+        Assert.StartsWith("/ip4/127.0.0.1/tcp/", relayStart.GetProperty("listen")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains(relayOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1), l => JsonDocument.Parse(l).RootElement.GetProperty("children").GetInt32() == 1);
+
+        var (broadcastCode, broadcastOut, broadcastErr) = await broadcast;
+        Assert.True(broadcastCode == 0, broadcastErr);
+        Assert.Contains(broadcastOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1), l => JsonDocument.Parse(l).RootElement.GetProperty("uploadKbps").GetInt64() > 50);
+    }
+
+    [Fact]
+    public async Task A_relay_without_a_stream_or_with_a_bad_join_address_fails_with_a_message()
+    {
+        var (code, _, stderr) = await CliRunner.RunAsync("relay", "--join", "/ip4/127.0.0.1/tcp/1", "--stream", "live", "--seconds", "1");
+        Assert.Equal(1, code);
+        Assert.StartsWith("casto relay: ", stderr, StringComparison.Ordinal);
+        (code, _, _) = await CliRunner.RunAsync("relay", "--seconds", "1");
+        Assert.NotEqual(0, code);
+    }
+
+    private static async Task UntilAsync(HttpClient http, string text)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            try
+            {
+                if ((await http.GetStringAsync("metrics")).Contains(text, StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"/metrics never showed {text}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
