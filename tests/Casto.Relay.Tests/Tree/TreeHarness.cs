@@ -22,6 +22,19 @@ internal sealed class TreeHarness : IAsyncDisposable
 
     public IReadOnlyList<Node> Nodes => _nodes;
 
+    /// <summary>When set, nodes started by <see cref="StartRootAsync"/> and <see cref="JoinAsync"/> log their tree events here, labelled.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string>? Log { get; set; }
+
+    private TreeNodeOptions Logged(TreeNodeOptions options, string label)
+    {
+        if (Log is not null)
+        {
+            options.LoggerFactory = new ListLogger(label, Log);
+        }
+
+        return options;
+    }
+
     /// <summary>One node of the tree.</summary>
     internal sealed class Node(PrivateKey key, CastoHost host, IceUdpMux mux, ForwardingNode forwarding, TreeNode tree) : IAsyncDisposable
     {
@@ -83,7 +96,7 @@ internal sealed class TreeHarness : IAsyncDisposable
     /// <summary>A root publishing the built-in clip (looped) into its forwarding node over a local WHIP-like session.</summary>
     public async Task<Node> StartRootAsync(int maxChildren = 2)
     {
-        Node root = await StartNodeAsync(Fast(maxChildren));
+        Node root = await StartNodeAsync(Logged(Fast(maxChildren), "root"));
         _nodes.Add(root);
         var publisher = new RtcPeerConnection(new RtcPeerConnectionOptions { Direction = SdpDirection.SendOnly, Audio = false, ReceiveQueueCapacity = 0 });
         string offer = await publisher.CreateOfferAsync();
@@ -113,7 +126,7 @@ internal sealed class TreeHarness : IAsyncDisposable
     /// <summary>A node that joins through <paramref name="seeds"/> (the root when none given).</summary>
     public async Task<Node> JoinAsync(int maxChildren = 2, params Node[] seeds)
     {
-        Node node = await StartNodeAsync(Fast(maxChildren));
+        Node node = await StartNodeAsync(Logged(Fast(maxChildren), $"n{_nodes.Count}"));
         _nodes.Add(node);
         Node[] from = seeds.Length > 0 ? seeds : [_nodes[0]];
         node.Membership = node.Tree.Join(Stream, from.Select(s => s.Tree.AsCandidate(Stream) with { Depth = int.MaxValue, Free = -1 }));
@@ -183,7 +196,9 @@ internal sealed class TreeHarness : IAsyncDisposable
         public ValueTask DisposeAsync() => _pc.DisposeAsync();
     }
 
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? timeout = null, string? what = null)
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan? timeout = null, string? what = null) => WaitUntilAsync(condition, timeout, () => what ?? "condition");
+
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? timeout, Func<string> what)
     {
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         while (!condition())
@@ -194,7 +209,7 @@ internal sealed class TreeHarness : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                Assert.Fail("Timed out waiting: " + (what ?? "condition"));
+                Assert.Fail("Timed out waiting: " + what());
             }
         }
     }

@@ -20,17 +20,10 @@ public sealed partial class TreeMembership
         await upstream.WaitConnectedAsync(joining).ConfigureAwait(false);
         TimeProvider time = _node.Options.TimeProvider;
         _position.SetParent(parent, at.Depth, at.Path, at.Ancestors, at.Epoch);
-        if (Volatile.Read(ref _previous) is not null)
+        if (Interlocked.Exchange(ref _previous, null) is { } previous)
         {
-            try
-            {
-                await firstPacket.Task.WaitAsync(_node.Options.HandOffTimeout, time, joining).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-            }
-
-            await EndPreviousAsync().ConfigureAwait(false); // the parent that handed us off: the new stream flows
+            // The parent that handed us off keeps forwarding until the new stream flows; then it is told we left.
+            _ = EndWhenFlowingAsync(previous, firstPacket.Task, cancellationToken);
         }
         if (Interlocked.Increment(ref _parentsTaken) > 1)
         {
@@ -41,12 +34,18 @@ public sealed partial class TreeMembership
         OnParentChanged();
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         string reason = "left";
+        long lastHeard = time.GetTimestamp();
         EventHandler<RtcPeerConnectionState> onState = (_, state) =>
         {
-            if (state is RtcPeerConnectionState.Disconnected or RtcPeerConnectionState.Failed or RtcPeerConnectionState.Closed)
+            if (state is RtcPeerConnectionState.Failed or RtcPeerConnectionState.Closed)
             {
                 reason = "media " + state;
                 watching.Cancel();
+            }
+            else if (state is RtcPeerConnectionState.Disconnected)
+            {
+                // Media silent: the parent is gone only if its heartbeats stopped too (the source may just have paused).
+                _ = ConfirmSilenceAsync(upstream, () => Volatile.Read(ref lastHeard), () => { reason = "media and heartbeats silent"; watching.Cancel(); }, watching.Token);
             }
         };
         upstream.ConnectionStateChanged += onState;
@@ -71,6 +70,7 @@ public sealed partial class TreeMembership
             while (true)
             {
                 TreeMessage? message = await _node.ReadWithTimeoutAsync(channel, watching.Token).ConfigureAwait(false);
+                Volatile.Write(ref lastHeard, time.GetTimestamp());
                 switch (message?.BodyCase)
                 {
                     case null or TreeMessage.BodyOneofCase.Leave:
@@ -109,8 +109,9 @@ public sealed partial class TreeMembership
 
             IReadOnlyList<TreeCandidate> ancestors = _position.Ancestors;
             _position.LoseParent();
-            Forget(parent.PeerId);
-            Learn(ancestors.Where(a => !a.PeerId.Equals(parent.PeerId)).Reverse()); // the nearest ancestor first
+            // The nearest ancestor first; the lost parent is kept, ranked by depth like the rest (it may only have paused,
+            // and for a child of the root it is the way up), but tried after its ancestors.
+            Learn([.. ancestors.Where(a => !a.PeerId.Equals(parent.PeerId)).Reverse(), parent with { Free = -1 }]);
             if (!cancellationToken.IsCancellationRequested)
             {
                 Log.ParentLost(_node.Logger, Stream, parent.PeerId, reason);
@@ -118,6 +119,42 @@ public sealed partial class TreeMembership
 
             OnParentChanged();
         }
+    }
+
+    /// <summary>While the upstream stays disconnected: <paramref name="lost"/> once nothing was heard on the control stream for two heartbeat intervals either.</summary>
+    private async Task ConfirmSilenceAsync(RtcPeerConnection upstream, Func<long> lastHeard, Action lost, CancellationToken cancellationToken)
+    {
+        TimeProvider time = _node.Options.TimeProvider;
+        TimeSpan interval = _node.Options.HeartbeatInterval;
+        try
+        {
+            while (upstream.ConnectionState == RtcPeerConnectionState.Disconnected)
+            {
+                if (time.GetElapsedTime(lastHeard()) > 2 * interval)
+                {
+                    lost();
+                    return;
+                }
+
+                await Task.Delay(interval / 2, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task EndWhenFlowingAsync(PreviousParent previous, Task flowing, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await flowing.WaitAsync(_node.Options.HandOffTimeout, _node.Options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+        }
+
+        await EndAsync(previous).ConfigureAwait(false);
     }
 
     private Heartbeat MyHeartbeat()

@@ -109,21 +109,28 @@ public sealed partial class TreeMembership : IAsyncDisposable
         }
     }
 
-    /// <summary>After a hand-off, once the new parent's stream flows: tells the old parent we left and ends its session.</summary>
+    /// <summary>A hand-off we no longer wait for (we are leaving too, or a newer one came): its parent is told and its session ended.</summary>
     private async Task EndPreviousAsync()
     {
-        if (Interlocked.Exchange(ref _previous, null) is not { } previous)
+        if (Interlocked.Exchange(ref _previous, null) is { } previous)
         {
-            return;
+            await EndAsync(previous).ConfigureAwait(false);
         }
+    }
 
+    /// <summary>Stops heartbeating a parent that handed us off, tells it we left (bounded: it may be gone) and ends its session.</summary>
+    private async Task EndAsync(PreviousParent previous)
+    {
         await previous.StopAsync().ConfigureAwait(false);
-        try
+        using (var bound = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
         {
-            await previous.Channel.WriteAsync(new TreeMessage { Leave = new Leave() }, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
-        {
+            try
+            {
+                await previous.Channel.WriteAsync(new TreeMessage { Leave = new Leave() }, bound.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+            {
+            }
         }
 
         await previous.Channel.DisposeAsync().ConfigureAwait(false);
@@ -154,14 +161,6 @@ public sealed partial class TreeMembership : IAsyncDisposable
             {
                 _learnt.RemoveRange(_node.Options.MaxCandidates, _learnt.Count - _node.Options.MaxCandidates);
             }
-        }
-    }
-
-    private void Forget(PeerId peer)
-    {
-        lock (_gate)
-        {
-            _learnt.RemoveAll(c => c.PeerId.Equals(peer));
         }
     }
 
