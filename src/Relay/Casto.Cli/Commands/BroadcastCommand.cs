@@ -39,11 +39,7 @@ internal static class BroadcastCommand
             {
                 var name = result.GetValue(stream)!;
                 var clip = await LoadAsync(result.GetValue(file), cancellationToken).ConfigureAwait(false);
-                using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                if (result.GetValue(seconds) > 0)
-                {
-                    limit.CancelAfter(TimeSpan.FromSeconds(result.GetValue(seconds)));
-                }
+                using var limit = CliRun.Limit(result.GetValue(seconds), cancellationToken);
 
                 if (result.GetValue(whip) is not { } url)
                 {
@@ -72,15 +68,14 @@ internal static class BroadcastCommand
         await CliRun.WriteJsonLineAsync(stdout, cli.StartLine(), cancellationToken).ConfigureAwait(false);
         await cli.AnnounceAsync(result, tree, name, found: null, cancellationToken).ConfigureAwait(false);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        long lastOut = 0, lastIn = 0, lastBytes = 0;
+        var meter = new Casto.Relay.Forwarding.UploadMeter();
+        meter.Read(default, TimeProvider.System.GetTimestamp());
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 var video = cli.Peer.Forwarding.GetStream(name)?.GetStats().Video ?? default;
-                double meanSize = video.PacketsIn > lastIn ? (double)(video.BytesIn - lastBytes) / (video.PacketsIn - lastIn) : 0;
-                long upload = (long)((video.PacketsOut - lastOut) * meanSize * 8 / 1000);
-                (lastOut, lastIn, lastBytes) = (video.PacketsOut, video.PacketsIn, video.BytesIn);
+                long upload = (long)meter.Read(video, TimeProvider.System.GetTimestamp());
                 await CliRun.WriteJsonLineAsync(stdout, new
                 {
                     stream = name,

@@ -12,6 +12,18 @@ internal static class CliRun
         await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A token that fires on SIGINT/SIGTERM or after <paramref name="seconds"/> (0: never by itself).</summary>
+    public static CancellationTokenSource Limit(double seconds, CancellationToken cancellationToken)
+    {
+        var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (seconds > 0)
+        {
+            limit.CancelAfter(TimeSpan.FromSeconds(seconds));
+        }
+
+        return limit;
+    }
+
     /// <summary>Completes when <paramref name="cancellationToken"/> fires (System.CommandLine cancels it on SIGINT/SIGTERM).</summary>
     public static async Task UntilStoppedAsync(CancellationToken cancellationToken)
     {

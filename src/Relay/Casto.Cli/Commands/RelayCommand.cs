@@ -22,11 +22,7 @@ internal static class RelayCommand
         {
             try
             {
-                using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                if (result.GetValue(seconds) > 0)
-                {
-                    limit.CancelAfter(TimeSpan.FromSeconds(result.GetValue(seconds)));
-                }
+                using var limit = CliRun.Limit(result.GetValue(seconds), cancellationToken);
 
                 await using var cli = await TreeCli.StartAsync(result, tree, limit.Token).ConfigureAwait(false);
                 await CliRun.WriteJsonLineAsync(stdout, cli.StartLine(), limit.Token).ConfigureAwait(false);

@@ -21,11 +21,7 @@ internal static class WatchCommand
         {
             try
             {
-                using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                if (result.GetValue(seconds) > 0)
-                {
-                    limit.CancelAfter(TimeSpan.FromSeconds(result.GetValue(seconds)));
-                }
+                using var limit = CliRun.Limit(result.GetValue(seconds), cancellationToken);
 
                 string name = result.GetValue(stream)!;
                 await using var cli = await TreeCli.StartAsync(result, tree, limit.Token).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Casto.Relay.Forwarding;
 using Casto.Relay.Tree;
 using Casto.WebRtc.Media;
 
@@ -10,9 +11,7 @@ public static partial class LocalDemo
     {
         private readonly string _stream;
         private ClipPublisher? _publisher;
-        private long _lastPacketsOut;
-        private long _lastBytesIn;
-        private long _lastPacketsIn;
+        private readonly UploadMeter _upload = new();
 
         private Broadcaster(TreePeer peer, string stream) => (Peer, _stream) = (peer, stream);
 
@@ -30,6 +29,7 @@ public static partial class LocalDemo
                 var clip = await MediaSources.LoadDefaultVp8Async(cancellationToken).ConfigureAwait(false);
                 root._publisher = await ClipPublisher.StartAsync(peer.Forwarding, options.Room, clip, cancellationToken).ConfigureAwait(false);
                 peer.Tree.Broadcast(options.Room);
+                root._upload.Read(default, TimeProvider.System.GetTimestamp()); // the first report measures from here
                 return root;
             }
             catch
@@ -39,14 +39,11 @@ public static partial class LocalDemo
             }
         }
 
-        /// <summary>Children and upload over the last <paramref name="interval"/> (packets out × the mean packet size in).</summary>
-        public DemoTreeStatus Status(TimeSpan interval, int relays, int recoveries)
+        /// <summary>Children and upload since the last report.</summary>
+        public DemoTreeStatus Status(int relays, int recoveries)
         {
             var video = Peer.Forwarding.GetStream(_stream)?.GetStats().Video ?? default;
-            long packets = video.PacketsOut - _lastPacketsOut;
-            double meanSize = video.PacketsIn > _lastPacketsIn ? (double)(video.BytesIn - _lastBytesIn) / (video.PacketsIn - _lastPacketsIn) : 0;
-            (_lastPacketsOut, _lastPacketsIn, _lastBytesIn) = (video.PacketsOut, video.PacketsIn, video.BytesIn);
-            double kbps = Math.Round(packets * meanSize * 8 / 1000 / interval.TotalSeconds, 1);
+            double kbps = _upload.Read(video, TimeProvider.System.GetTimestamp());
             return new DemoTreeStatus(Peer.PeerId.ToString(), Peer.Tree.GetStatus(_stream)?.Children ?? 0, kbps, relays, recoveries);
         }
 

@@ -104,7 +104,7 @@ public static partial class LocalDemo
             }
 
             int recoveries = recoveriesOfGone + relays.Sum(r => r.Tree.GetStatus(options.Room)?.Recoveries.Count ?? 0) + viewers.Sum(v => v.RecoveryCount);
-            await report(root.Status(options.ReportInterval, relays.Count, recoveries)).ConfigureAwait(false);
+            await report(root.Status(relays.Count, recoveries)).ConfigureAwait(false);
             foreach (var viewer in viewers)
             {
                 await report(viewer.Status).ConfigureAwait(false);
