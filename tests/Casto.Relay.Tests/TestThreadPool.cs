@@ -2,20 +2,9 @@ using System.Runtime.CompilerServices;
 
 namespace Casto.Relay.Tests;
 
-/// <summary>
-/// These tests run up to 30 relay nodes in one process on two shared cores, each with its own DTLS handshakes, pumps
-/// and timers. When the thread pool runs short, it adds threads at about one a second, and every node in the process
-/// stalls at once. A node then sees its parent's heartbeats and media stop together and rejoins, which looks like
-/// network death. Measured: the hand-off test failed about 1 run in 6 with the default pool, and 0 in 12 with 64
-/// threads ready. A real node runs alone in its process, so the minimum is raised here, for the tests only.
-/// (What holds the pool threads in those moments is still to be found.)
-/// </summary>
+/// <summary>Many tree nodes share this test process: see <see cref="Casto.Testing.ThreadPoolForTests"/>.</summary>
 internal static class TestThreadPool
 {
     [ModuleInitializer]
-    internal static void Raise()
-    {
-        ThreadPool.GetMinThreads(out int workers, out int io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
-    }
+    internal static void Raise() => Casto.Testing.ThreadPoolForTests.Raise();
 }

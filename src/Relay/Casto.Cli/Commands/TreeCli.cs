@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Net;
+using Casto.Discovery;
+using Casto.Discovery.Mdns;
 using Casto.Discovery.Signal;
 using Casto.Relay.Http;
 using Casto.Relay.Tree;
@@ -11,11 +13,13 @@ namespace Casto.Cli.Commands;
 /// <summary>
 /// What <c>broadcast</c> (as a tree root), <c>relay</c> and <c>watch</c> share: the tree peer (its key, listen
 /// addresses, UDP port, children), its optional HTTP endpoint (WHEP, <c>/watch</c>, <c>/metrics</c>, <c>/healthz</c>)
-/// and where it finds parents: <c>--join</c> addresses and the stream's room on <c>--signal</c> servers.
+/// and where it finds parents: <c>--join</c> addresses, the stream's room on <c>--signal</c> servers, and mDNS on the
+/// LAN (by default when neither is given; a broadcaster always announces itself there unless <c>--no-mdns</c>).
 /// </summary>
 internal sealed class TreeCli : IAsyncDisposable
 {
     private readonly List<SignalClient> _signals = [];
+    private MdnsDiscovery? _mdns;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _watchers = [];
     private WhipServer? _http;
@@ -29,7 +33,8 @@ internal sealed class TreeCli : IAsyncDisposable
     public IPEndPoint? HttpEndPoint => _http?.EndPoint;
 
     internal sealed record Options(
-        Option<string[]> Signal, Option<string[]> Join, Option<int> MaxChildren, Option<string?> Http, Option<string[]> Listen, Option<int> UdpPort, Option<string?> Key);
+        Option<string[]> Signal, Option<string[]> Join, Option<int> MaxChildren, Option<string?> Http, Option<string[]> Listen, Option<int> UdpPort, Option<string?> Key,
+        Option<bool> Mdns, Option<bool> NoMdns, Option<string?> Interface);
 
     /// <summary>The shared options, added to <paramref name="command"/>.</summary>
     public static Options AddOptions(Command command, int defaultChildren)
@@ -41,7 +46,13 @@ internal sealed class TreeCli : IAsyncDisposable
             new Option<string?>("--http") { Description = "Serve WHEP, /watch, /metrics and /healthz on HOST:PORT.", HelpName = "HOST:PORT" },
             new Option<string[]>("--listen") { Description = "libp2p listen address (default /ip4/127.0.0.1/tcp/0); repeatable.", HelpName = "MULTIADDR" },
             new Option<int>("--udp-port") { Description = "The one UDP port of all media (0 picks one).", DefaultValueFactory = _ => 0 },
-            KeyOption.Create());
+            KeyOption.Create(),
+            new Option<bool>("--mdns") { Description = "Find and announce on the LAN with mDNS (the default without --signal and --join)." },
+            new Option<bool>("--no-mdns") { Description = "Never use mDNS." },
+            new Option<string?>("--interface") { Description = "The network interface (name or address) mDNS uses.", HelpName = "NAME|ADDR" });
+        command.Add(o.Mdns);
+        command.Add(o.NoMdns);
+        command.Add(o.Interface);
         command.Add(o.Signal);
         command.Add(o.Join);
         command.Add(o.MaxChildren);
@@ -98,6 +109,20 @@ internal sealed class TreeCli : IAsyncDisposable
     /// </summary>
     public async Task AnnounceAsync(ParseResult result, Options o, string stream, Action<IEnumerable<TreeCandidate>>? found, CancellationToken cancellationToken)
     {
+        bool signalled = (result.GetValue(o.Signal)?.Length ?? 0) > 0 || (result.GetValue(o.Join)?.Length ?? 0) > 0;
+        if (!result.GetValue(o.NoMdns) && (result.GetValue(o.Mdns) || !signalled || found is null) && _mdns is null)
+        {
+            // The LAN: every casto peer mDNS finds is a candidate (one that does not carry the stream refuses the join).
+            _mdns = new MdnsDiscovery(new MdnsOptions { PeerId = Peer.PeerId, Addresses = Peer.Host.ListenAddresses, Interface = result.GetValue(o.Interface) });
+            await _mdns.StartAsync(new Sink(e =>
+            {
+                if (e.Kind == DiscoveryEventKind.Found)
+                {
+                    found?.Invoke([new TreeCandidate(e.PeerId, e.Addrs)]);
+                }
+            }), cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (string server in result.GetValue(o.Signal) ?? [])
         {
             var client = await SignalClient.ConnectAsync(Multiaddr.Parse(server), Key, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -181,9 +206,19 @@ internal sealed class TreeCli : IAsyncDisposable
         }
     }
 
+    private sealed class Sink(Action<DiscoveryEvent> publish) : IDiscoverySink
+    {
+        public void Publish(DiscoveryEvent discoveryEvent) => publish(discoveryEvent);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
+        if (_mdns is not null)
+        {
+            await _mdns.DisposeAsync().ConfigureAwait(false); // its goodbye
+        }
+
         await Task.WhenAll(_watchers).ConfigureAwait(false);
         foreach (var s in _signals)
         {
