@@ -38,6 +38,7 @@ public sealed class TreeCommandTests
         // think its parent silent and move; that costs no frame: the next parent resumes where the last one stopped.)
         Assert.True(lines[0].GetProperty("depth").GetInt32() == 2, watchOut);
         Assert.Equal(0, last.GetProperty("framesLost").GetInt64());
+        Assert.True(last.GetProperty("latencyMs").GetDouble() is >= -5 and < 500, last.ToString());
 
         var (relayCode, relayOut, relayErr) = await relay;
         Assert.True(relayCode == 0, relayErr);

@@ -29,9 +29,13 @@ public sealed class TreeFormationTests(ITestOutputHelper output)
         await TreeHarness.WaitUntilAsync(() => joiners.Select((j, i) => j.PacketsIn > before[i] + 30).All(x => x), what: "every node receives");
         foreach (var j in joiners)
         {
-            var path = j.Status;
-            Assert.Equal(0, path.ParentChanges);
+            var status = j.Status;
+            Assert.Equal(0, status.ParentChanges);
+            // Broadcaster to here through the root's RTP-to-clock mapping in heartbeats (one machine: one clock).
+            Assert.True(status.LatencyMs is >= -5 and < 200, $"depth {status.Depth}: latency {status.LatencyMs}");
         }
+
+        Assert.Equal(0, root.Status.LatencyMs);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace Casto.Cli.Commands;
 /// too). On a terminal it draws a live table; redirected, or with <c>--json</c>, it prints JSON lines:
 /// <c>{"signal":"…","room":"demo","broadcaster":"…"}</c>, then every second
 /// <c>{"broadcaster":"…","children":…,"uploadKbps":…,"relays":…,"recoveries":…}</c> and one
-/// <c>{"viewer":1,"peerId":"…","state":"watching","frames":…,"keyframes":…,"firstFrameMs":…,"depth":…,"parent":"…","fps":…,"parentChanges":…,"lastRecoveryMs":…}</c>
+/// <c>{"viewer":1,"peerId":"…","state":"watching","frames":…,"keyframes":…,"firstFrameMs":…,"depth":…,"parent":"…","fps":…,"parentChanges":…,"lastRecoveryMs":…,"latencyMs":…}</c>
 /// per viewer, and <c>{"chaos":"killed"|"left","relay":"…"}</c> as the chaos acts. Runs until SIGINT/SIGTERM or the given seconds.
 /// </summary>
 internal static class DemoCommand
@@ -103,11 +103,11 @@ internal static class DemoCommand
             var b = new StringBuilder("\u001b[2J\u001b[H");
             b.AppendLine(_start);
             b.AppendLine(CultureInfo.InvariantCulture, $"broadcaster {Short(_tree!.Broadcaster)}: {_tree.Children} children, upload {_tree.UploadKbps:F0} kbit/s, {_tree.Relays} relays, {_tree.Recoveries} recoveries");
-            b.AppendLine("viewer  state     depth  parent    fps   frames  first ms  parent changes  last recovery ms");
+            b.AppendLine("viewer  state     depth  parent    fps   frames  first ms  latency ms  parent changes  last recovery ms");
             foreach (var v in _rows)
             {
                 b.AppendLine(CultureInfo.InvariantCulture,
-                    $"{v.Viewer,6}  {v.State,-8}  {v.Depth,5}  {Short(v.Parent),-8}  {v.Fps,4:F0}  {v.Frames,6}  {v.FirstFrameMs,8:F0}  {v.ParentChanges,14}  {v.LastRecoveryMs,16:F0}");
+                    $"{v.Viewer,6}  {v.State,-8}  {v.Depth,5}  {Short(v.Parent),-8}  {v.Fps,4:F0}  {v.Frames,6}  {v.FirstFrameMs,8:F0}  {v.LatencyMs,10:F1}  {v.ParentChanges,14}  {v.LastRecoveryMs,16:F0}");
             }
 
             foreach (string e in _events)

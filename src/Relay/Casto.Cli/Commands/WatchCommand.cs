@@ -6,7 +6,8 @@ namespace Casto.Cli.Commands;
 /// <summary>
 /// <c>casto watch STREAM [--signal MULTIADDR…] [--join MULTIADDR…] [--max-children N] [--http HOST:PORT] [--seconds S]</c>:
 /// joins STREAM's tree (relaying to up to --max-children others, 2 by default) and plays it. Prints every second
-/// <c>{"frames":…,"keyframes":…,"depth":…,"parent":…,"fps":…,"latencyMs":null,"framesLost":…,"parentChanges":…}</c>.
+/// <c>{"frames":…,"keyframes":…,"depth":…,"parent":…,"fps":…,"latencyMs":…,"framesLost":…,"parentChanges":…}</c>
+/// (latency from the broadcaster: needs synchronised clocks; null until known).
 /// </summary>
 internal static class WatchCommand
 {
@@ -58,7 +59,7 @@ internal static class WatchCommand
                     depth = status?.Depth ?? -1,
                     parent = status?.Parent?.ToString(),
                     fps = frames - lastFrames,
-                    latencyMs = (double?)null,
+                    latencyMs = status?.LatencyMs,
                     framesLost = player.PacketsLost,
                     parentChanges = status?.ParentChanges ?? 0,
                 }, cancellationToken).ConfigureAwait(false);

@@ -42,7 +42,7 @@ public static partial class LocalDemo
                     _number, _peer.PeerId.ToString(), state, frames, _player.Keyframes,
                     _player.FirstFrameAfter is { } first ? Math.Round(first.TotalMilliseconds + TimeProvider.System.GetElapsedTime(_started, _playerStarted).TotalMilliseconds, 1) : null,
                     tree?.Depth ?? -1, tree?.Parent?.ToString(), fps, tree?.ParentChanges ?? 0,
-                    recoveries.Count > 0 ? Math.Round(recoveries[^1].TotalMilliseconds, 1) : null);
+                    recoveries.Count > 0 ? Math.Round(recoveries[^1].TotalMilliseconds, 1) : null, tree?.LatencyMs);
             }
         }
 

@@ -59,9 +59,10 @@ public sealed class LocalDemoOptions
 /// <param name="Fps">Frames per second over the last report interval.</param>
 /// <param name="ParentChanges">Parents taken after the first.</param>
 /// <param name="LastRecoveryMs">The last recovery: from noticing a lost parent to media again (null: none yet).</param>
+/// <param name="LatencyMs">From the broadcaster to this viewer (null until known).</param>
 public sealed record DemoViewerStatus(
     int Viewer, string PeerId, string State, long Frames, long Keyframes, double? FirstFrameMs, int Depth, string? Parent, double Fps, long ParentChanges,
-    double? LastRecoveryMs);
+    double? LastRecoveryMs, double? LatencyMs);
 
 /// <summary>The broadcaster's side of a report.</summary>
 /// <param name="Broadcaster">Its peer id.</param>

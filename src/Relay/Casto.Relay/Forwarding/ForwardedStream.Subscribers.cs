@@ -42,6 +42,9 @@ public sealed partial class ForwardedStream
         return true;
     }
 
+    /// <summary>The newest video packet's RTP timestamp and its arrival (Unix µs, this node's wall clock); null before one. With the broadcaster's mapping of RTP time to its clock, the latency from there to here.</summary>
+    public (uint RtpTimestamp, long ArrivedUnixMicros)? NewestVideo => _video.Newest;
+
     /// <summary>The next video and audio sequence numbers this stream wants from a new source of the same numbering (null where nothing came yet).</summary>
     public ResumePoint ResumePoint => new(_video.ResumePoint, _audio.ResumePoint);
 

@@ -29,6 +29,8 @@ internal sealed partial class ForwardingTrack : IDisposable
     private bool _started;
     private ushort _liveEdge;
     private ushort _firstSequence;
+    private uint _newestTimestamp;
+    private long _newestAtUnixMicros;
     private bool _hasKeyFrame;
     private ushort _keyFrameStart;
     private bool _disposed;
@@ -53,6 +55,18 @@ internal sealed partial class ForwardingTrack : IDisposable
 
     /// <summary>The SSRC of the latest upstream packet (the target of key frame requests), 0 before one.</summary>
     public uint SourceSsrc { get; private set; }
+
+    /// <summary>The RTP timestamp of the newest packet (the live edge) and when it arrived (Unix µs, wall clock); null before one.</summary>
+    public (uint RtpTimestamp, long ArrivedUnixMicros)? Newest
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _started ? (_newestTimestamp, _newestAtUnixMicros) : null;
+            }
+        }
+    }
 
     /// <summary>The upstream receive thread's packet: stored, then sent to each child as its state asks.</summary>
     public void OnPacket(ReadOnlySpan<byte> rtp) => OnPacket(null, rtp);
@@ -100,6 +114,7 @@ internal sealed partial class ForwardingTrack : IDisposable
             if (ahead)
             {
                 _liveEdge = seq;
+                (_newestTimestamp, _newestAtUnixMicros) = (header.Timestamp, (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10);
                 if (keyStart)
                 {
                     (_hasKeyFrame, _keyFrameStart) = (true, seq);

@@ -84,6 +84,7 @@ public sealed partial class TreeMembership
                     case TreeMessage.BodyOneofCase.Heartbeat:
                         Heartbeat h = message.Heartbeat;
                         _position.SetParent(parent, (int)Math.Min(h.Depth, 1000), TreeNode.FromWire(h.Path, 64), Candidates(h.Ancestors, nearest: true), h.Epoch);
+                        _position.Origin = h.HasOriginRtp && h.HasOriginUnixUs && h.Epoch == _position.InputEpoch ? (h.OriginRtp, (long)h.OriginUnixUs) : null;
                         break;
                 }
             }

@@ -18,6 +18,8 @@ public static class TreeMetrics
         statuses.ForEach(s => PrometheusText.Sample(b, "casto_tree_children", s.Stream, s.Children));
         PrometheusText.Family(b, "casto_tree_has_parent", "gauge", "1 while this node has a parent (or broadcasts).");
         statuses.ForEach(s => PrometheusText.Sample(b, "casto_tree_has_parent", s.Stream, s.IsRoot || s.Parent is not null ? 1 : 0));
+        PrometheusText.Family(b, "casto_tree_latency_seconds", "gauge", "From the broadcaster to here (newest video packet; synchronised clocks assumed).");
+        statuses.Where(s => s.LatencyMs is not null).ToList().ForEach(s => PrometheusText.Sample(b, "casto_tree_latency_seconds", s.Stream, s.LatencyMs!.Value / 1000));
         PrometheusText.Family(b, "casto_tree_parent_changes_total", "counter", "Parents taken after the first.");
         statuses.ForEach(s => PrometheusText.Sample(b, "casto_tree_parent_changes_total", s.Stream, s.ParentChanges));
         PrometheusText.Family(b, "casto_tree_recovery_seconds", "summary", "From noticing a lost parent to media from the next one.");

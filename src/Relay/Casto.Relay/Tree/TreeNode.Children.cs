@@ -120,6 +120,11 @@ public sealed partial class TreeNode
             var h = new Heartbeat { Depth = (uint)Math.Max(position.Depth, 0), Epoch = position.OutputEpoch };
             h.Path.Add(Wire(position.Path));
             h.Ancestors.Add(position.Ancestors.Select(a => a.ToWire()));
+            if (OriginFor(position) is { } origin)
+            {
+                (h.OriginRtp, h.OriginUnixUs) = (origin.RtpTimestamp, (ulong)origin.UnixMicros);
+            }
+
             return h;
         }, done.Token);
         try
@@ -153,6 +158,10 @@ public sealed partial class TreeNode
             await sending.ConfigureAwait(false);
         }
     }
+
+    /// <summary>The root's RTP-to-clock mapping to tell children: the root's newest arrival, or what our parent told us (none once we renumbered our children).</summary>
+    private (uint RtpTimestamp, long UnixMicros)? OriginFor(TreePosition position) =>
+        position.IsRoot ? _forwarding.GetStream(position.Stream)?.NewestVideo : position.OwnDomain ? null : position.Origin;
 
     /// <summary>Writes <paramref name="heartbeat"/>() every interval until cancelled or the stream fails.</summary>
     internal async Task SendHeartbeatsAsync(TreeChannel channel, Func<Heartbeat> heartbeat, CancellationToken cancellationToken)

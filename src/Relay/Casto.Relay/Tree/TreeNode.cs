@@ -110,7 +110,7 @@ public sealed partial class TreeNode : IAsyncDisposable
             m = _memberships.GetValueOrDefault(stream);
         }
 
-        return new TreeStreamStatus(stream, p.IsRoot, p.Depth, p.Parent, p.ChildCount, m?.ParentChanges ?? 0, m?.Recoveries ?? []);
+        return new TreeStreamStatus(stream, p.IsRoot, p.Depth, p.Parent, p.ChildCount, m?.ParentChanges ?? 0, m?.Recoveries ?? []) { LatencyMs = Latency(p) };
     }
 
     /// <summary>A disposed membership: the stream may be joined again.</summary>
@@ -123,6 +123,28 @@ public sealed partial class TreeNode : IAsyncDisposable
                 _memberships.Remove(membership.Stream);
             }
         }
+    }
+
+    /// <summary>From the broadcaster to here: our newest video packet's arrival minus the root's arrival of the same RTP time (90 kHz), in ms.</summary>
+    private double? Latency(TreePosition p)
+    {
+        if (_forwarding.GetStream(p.Stream)?.NewestVideo is not { } newest)
+        {
+            return null;
+        }
+
+        if (p.IsRoot)
+        {
+            return 0;
+        }
+
+        if (p.Origin is not { } origin)
+        {
+            return null;
+        }
+
+        long originOfNewest = origin.UnixMicros + ((int)(newest.RtpTimestamp - origin.RtpTimestamp) * 1000L / 90);
+        return Math.Round((newest.ArrivedUnixMicros - originOfNewest) / 1000.0, 1);
     }
 
     internal CastoHost Host => _host;
@@ -190,4 +212,12 @@ public sealed partial class TreeNode : IAsyncDisposable
 /// <param name="Children">Children now.</param>
 /// <param name="ParentChanges">Parents taken after the first.</param>
 /// <param name="Recoveries">For each parent lost: from noticing the loss to the first packet from the next parent.</param>
-public sealed record TreeStreamStatus(string Stream, bool IsRoot, int Depth, PeerId? Parent, int Children, long ParentChanges, IReadOnlyList<TimeSpan> Recoveries);
+public sealed record TreeStreamStatus(string Stream, bool IsRoot, int Depth, PeerId? Parent, int Children, long ParentChanges, IReadOnlyList<TimeSpan> Recoveries)
+{
+    /// <summary>
+    /// From the broadcaster to this node, in ms: the newest video packet's arrival here minus its arrival at the root,
+    /// through the root's RTP-to-clock mapping passed down in heartbeats. Needs the nodes' clocks synchronised (NTP);
+    /// null when unknown. 0 at the root.
+    /// </summary>
+    public double? LatencyMs { get; init; }
+}

@@ -46,6 +46,12 @@ internal sealed class TreePosition(string stream, PeerId self)
 
     private bool _ownDomain;
 
+    /// <summary>The root's mapping of the stream's RTP time to its clock, as last heard (the root's own at the root); null when unknown or when this node renumbered its children.</summary>
+    public (uint RtpTimestamp, long UnixMicros)? Origin { get; set; }
+
+    /// <summary>Whether this node's children see its own numbering (timestamps no longer the root's).</summary>
+    public bool OwnDomain => _ownDomain;
+
     /// <summary>Set while this node hands its children off: it takes no more joiners.</summary>
     public bool Leaving { get; set; }
 
