@@ -10,22 +10,9 @@ namespace Casto.Cli.Tests.Relay;
 public sealed class TreeMdnsNetnsTests : IAsyncLifetime
 {
     private readonly List<LineProcess> _processes = [];
-    private NetworkNamespace? _a;
-    private NetworkNamespace? _b;
-    private string _ipA = "";
-    private string _ipB = "";
-    private string _ifA = "";
-    private string _ifB = "";
+    private VethPair? _net;
 
-    public async Task InitializeAsync()
-    {
-        NetworkNamespace.EnsureAvailable(); // fails the test, naming what is missing
-        var subnet = NetworkNamespace.RandomSubnet();
-        (_ipA, _ipB) = (subnet + ".1", subnet + ".2");
-        _a = await NetworkNamespace.CreateAsync("tree");
-        _b = await NetworkNamespace.CreateAsync("tree");
-        (_ifA, _ifB) = await NetworkNamespace.ConnectAsync(_a, _b, _ipA + "/24", _ipB + "/24");
-    }
+    public async Task InitializeAsync() => _net = await VethPair.CreateAsync("tree"); // fails every test here where namespaces are missing
 
     public async Task DisposeAsync()
     {
@@ -34,24 +21,21 @@ public sealed class TreeMdnsNetnsTests : IAsyncLifetime
             await process.DisposeAsync();
         }
 
-        foreach (var ns in new[] { _a, _b })
+        if (_net is not null)
         {
-            if (ns is not null)
-            {
-                await ns.DisposeAsync();
-            }
+            await _net.DisposeAsync();
         }
     }
 
     [Fact]
     public async Task A_watcher_on_another_namespace_finds_the_broadcast_by_mdns_and_receives_it_through_a_relay()
     {
-        var broadcast = Start(_a!, "broadcast", "live", "--listen", $"/ip4/{_ipA}/tcp/0", "--interface", _ifA, "--max-children", "1", "--seconds", "40");
+        var broadcast = Start(_net!.A, "broadcast", "live", "--listen", $"/ip4/{_net!.IpA}/tcp/0", "--interface", _net!.InterfaceA, "--max-children", "1", "--seconds", "40");
         await broadcast.WaitForLineAsync(l => l.Contains("\"listen\"", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
-        var relay = Start(_a!, "relay", "--stream", "live", "--listen", $"/ip4/{_ipA}/tcp/0", "--interface", _ifA, "--seconds", "35");
+        var relay = Start(_net!.A, "relay", "--stream", "live", "--listen", $"/ip4/{_net!.IpA}/tcp/0", "--interface", _net!.InterfaceA, "--seconds", "35");
         await relay.WaitForLineAsync(l => l.Contains("\"depth\":1", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
 
-        var watch = Start(_b!, "watch", "live", "--listen", $"/ip4/{_ipB}/tcp/0", "--interface", _ifB, "--seconds", "25");
+        var watch = Start(_net!.B, "watch", "live", "--listen", $"/ip4/{_net!.IpB}/tcp/0", "--interface", _net!.InterfaceB, "--seconds", "25");
         string line = await watch.WaitForLineAsync(l => l.Contains("\"frames\"", StringComparison.Ordinal) && Frames(l) >= 60, TimeSpan.FromSeconds(30));
         using var json = JsonDocument.Parse(line);
         Assert.Equal(2, json.RootElement.GetProperty("depth").GetInt32()); // the broadcaster's one place is the relay's

@@ -11,22 +11,9 @@ public sealed class MdnsNetnsTests : IAsyncLifetime
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("casto-mdns-").FullName;
     private readonly List<LineProcess> _processes = [];
-    private NetworkNamespace? _a;
-    private NetworkNamespace? _b;
-    private string _ipA = "";
-    private string _ipB = "";
-    private string _ifA = "";
-    private string _ifB = "";
+    private VethPair? _net;
 
-    public async Task InitializeAsync()
-    {
-        NetworkNamespace.EnsureAvailable(); // fails every test here, naming what is missing
-        var subnet = NetworkNamespace.RandomSubnet();
-        (_ipA, _ipB) = (subnet + ".1", subnet + ".2");
-        _a = await NetworkNamespace.CreateAsync("mdns");
-        _b = await NetworkNamespace.CreateAsync("mdns");
-        (_ifA, _ifB) = await NetworkNamespace.ConnectAsync(_a, _b, _ipA + "/24", _ipB + "/24");
-    }
+    public async Task InitializeAsync() => _net = await VethPair.CreateAsync("mdns"); // fails every test here where namespaces are missing
 
     public async Task DisposeAsync()
     {
@@ -35,12 +22,9 @@ public sealed class MdnsNetnsTests : IAsyncLifetime
             await process.DisposeAsync();
         }
 
-        foreach (var ns in new[] { _a, _b })
+        if (_net is not null)
         {
-            if (ns is not null)
-            {
-                await ns.DisposeAsync();
-            }
+            await _net.DisposeAsync();
         }
 
         Directory.Delete(_dir, recursive: true);
@@ -49,10 +33,10 @@ public sealed class MdnsNetnsTests : IAsyncLifetime
     [Fact]
     public async Task Casto_nodes_in_two_namespaces_discover_each_other()
     {
-        var (a, idA) = StartCasto(_a!, _ipA, _ifA, "a");
-        var (b, idB) = StartCasto(_b!, _ipB, _ifB, "b");
-        await ExpectFoundAsync(a, idB, _ipB);
-        await ExpectFoundAsync(b, idA, _ipA);
+        var (a, idA) = StartCasto(_net!.A, _net!.IpA, _net!.InterfaceA, "a");
+        var (b, idB) = StartCasto(_net!.B, _net!.IpB, _net!.InterfaceB, "b");
+        await ExpectFoundAsync(a, idB, _net!.IpB);
+        await ExpectFoundAsync(b, idA, _net!.IpA);
         Assert.Equal(0, await a.StopAsync());
         Assert.Equal(0, await b.StopAsync());
     }
@@ -74,15 +58,15 @@ public sealed class MdnsNetnsTests : IAsyncLifetime
     public async Task Casto_and_js_libp2p_discover_each_other()
     {
         JsPeers.EnsureInstalled();
-        var info = _a!.StartInfo("node", "--import", "./polyfill.mjs", "mdns.mjs", $"/ip4/{_ipA}/tcp/0", "1000");
+        var info = _net!.A.StartInfo("node", "--import", "./polyfill.mjs", "mdns.mjs", $"/ip4/{_net!.IpA}/tcp/0", "1000");
         info.WorkingDirectory = RepoPaths.JsPeers;
         var js = Track(LineProcess.Start(info));
         using var self = JsonDocument.Parse(await js.WaitForLineAsync(l => l.Contains("\"self\"", StringComparison.Ordinal), TimeSpan.FromSeconds(30)));
         var jsId = self.RootElement.GetProperty("peerId").GetString()!;
 
-        var (casto, castoId) = StartCasto(_b!, _ipB, _ifB, "b");
-        await ExpectFoundAsync(casto, jsId, _ipA);
-        await ExpectFoundAsync(js, castoId, _ipB);
+        var (casto, castoId) = StartCasto(_net!.B, _net!.IpB, _net!.InterfaceB, "b");
+        await ExpectFoundAsync(casto, jsId, _net!.IpA);
+        await ExpectFoundAsync(js, castoId, _net!.IpB);
 
         // Our goodbye (PTR, TTL 0, no TXT) must not look like a sighting to js; nothing answers its queries after that.
         Assert.Equal(0, await casto.StopAsync());
