@@ -56,7 +56,7 @@ internal sealed partial class ForwardingTrack : IDisposable
     /// <summary>The SSRC of the latest upstream packet (the target of key frame requests), 0 before one.</summary>
     public uint SourceSsrc { get; private set; }
 
-    /// <summary>The RTP timestamp of the newest packet (the live edge) and when it arrived (Unix µs, wall clock); null before one.</summary>
+    /// <summary>The RTP timestamp of the newest frame and when its first packet arrived (Unix µs, wall clock); null before one.</summary>
     public (uint RtpTimestamp, long ArrivedUnixMicros)? Newest
     {
         get
@@ -114,7 +114,11 @@ internal sealed partial class ForwardingTrack : IDisposable
             if (ahead)
             {
                 _liveEdge = seq;
-                (_newestTimestamp, _newestAtUnixMicros) = (header.Timestamp, (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10);
+                if (header.Timestamp != _newestTimestamp || _newestAtUnixMicros == 0)
+                {
+                    // The first packet of a frame: every node times the same packet, so frame sizes do not skew latency.
+                    (_newestTimestamp, _newestAtUnixMicros) = (header.Timestamp, (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10);
+                }
                 if (keyStart)
                 {
                     (_hasKeyFrame, _keyFrameStart) = (true, seq);
