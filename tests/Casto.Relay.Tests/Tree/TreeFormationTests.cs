@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace Casto.Relay.Tests.Tree;
 
 /// <summary>Trees over real loopback sockets: libp2p control (TCP, Noise, Yamux), WebRTC media.</summary>
+[Collection(TreeHarness.Collection)]
 public sealed class TreeFormationTests(ITestOutputHelper output)
 {
     [Fact]

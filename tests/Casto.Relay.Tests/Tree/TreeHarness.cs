@@ -16,6 +16,9 @@ namespace Casto.Relay.Tests.Tree;
 internal sealed class TreeHarness : IAsyncDisposable
 {
     public const string Stream = "live";
+
+    /// <summary>The tree test classes run one after another: each starts up to 30 nodes on the machine's two cores.</summary>
+    public const string Collection = "tree";
     private readonly List<Node> _nodes = [];
     private readonly CancellationTokenSource _stop = new();
     private Task _clip = Task.CompletedTask;

@@ -8,6 +8,7 @@ using Google.Protobuf;
 namespace Casto.Relay.Tests.Tree;
 
 /// <summary>The parent side against a hand-driven client: cycles, lies, floods, silence and garbage are bounded.</summary>
+[Collection(TreeHarness.Collection)]
 public sealed class TreeProtocolTests
 {
     [Fact]

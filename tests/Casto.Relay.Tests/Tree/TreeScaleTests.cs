@@ -3,6 +3,7 @@ using Xunit.Abstractions;
 namespace Casto.Relay.Tests.Tree;
 
 /// <summary>A tree of 30 nodes over real loopback sockets in this process, and relays killed at random in it.</summary>
+[Collection(TreeHarness.Collection)]
 public sealed class TreeScaleTests(ITestOutputHelper output)
 {
     [Fact]
@@ -38,7 +39,9 @@ public sealed class TreeScaleTests(ITestOutputHelper output)
             var survivors = nodes.Where(n => !n.Disposed).ToList();
             await TreeHarness.WaitUntilAsync(() => survivors.All(n => n.Status.Parent is not null && !victim.PeerId.Equals(n.Status.Parent)), TimeSpan.FromSeconds(30), $"kill {k}: survivors have parents");
             long[] now = [.. survivors.Select(n => n.PacketsIn)];
-            await TreeHarness.WaitUntilAsync(() => survivors.Select((n, i) => n.PacketsIn > now[i] + 30).All(x => x), TimeSpan.FromSeconds(30), $"kill {k}: survivors receive");
+            await TreeHarness.WaitUntilAsync(() => survivors.Select((n, i) => n.PacketsIn > now[i] + 30).All(x => x), TimeSpan.FromSeconds(30), () =>
+                $"kill {k}: survivors receive; stuck: " + string.Join("; ", survivors.Where((n, i) => n.PacketsIn <= now[i] + 30).Select(n =>
+                    $"{n.PeerId.ToString()[^6..]} depth {n.Status.Depth} parent {n.Status.Parent?.ToString()[^6..] ?? "none"} changes {n.Status.ParentChanges} in {n.PacketsIn} source {n.Forwarding.GetStream(TreeHarness.Stream)?.Source?.ConnectionState}")));
         }
 
         var recoveries = nodes.Where(n => !n.Disposed).SelectMany(n => n.Status.Recoveries).OrderBy(t => t).ToList();
