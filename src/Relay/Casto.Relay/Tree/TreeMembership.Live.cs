@@ -33,6 +33,7 @@ public sealed partial class TreeMembership
         Log.ParentTaken(_node.Logger, Stream, parent.PeerId, _position.Depth);
         OnParentChanged();
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        CancellationToken watchingToken = watching.Token; // the state handler may run after the source is disposed
         string reason = "left";
         long lastHeard = time.GetTimestamp();
         EventHandler<RtcPeerConnectionState> onState = (_, state) =>
@@ -40,12 +41,12 @@ public sealed partial class TreeMembership
             if (state is RtcPeerConnectionState.Failed or RtcPeerConnectionState.Closed)
             {
                 reason = "media " + state;
-                watching.Cancel();
+                CancelQuietly(watching);
             }
             else if (state is RtcPeerConnectionState.Disconnected)
             {
                 // Media silent: the parent is gone only if its heartbeats stopped too (the source may just have paused).
-                _ = ConfirmSilenceAsync(upstream, () => Volatile.Read(ref lastHeard), () => { reason = "media and heartbeats silent"; watching.Cancel(); }, watching.Token);
+                _ = ConfirmSilenceAsync(upstream, () => Volatile.Read(ref lastHeard), () => { reason = "media and heartbeats silent"; CancelQuietly(watching); }, watchingToken);
             }
         };
         upstream.ConnectionStateChanged += onState;
@@ -119,6 +120,18 @@ public sealed partial class TreeMembership
             }
 
             OnParentChanged();
+        }
+    }
+
+    /// <summary>An event raised after this parent's life ended (its token source already disposed) changes nothing.</summary>
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
         }
     }
 

@@ -13,8 +13,8 @@ public sealed partial class RtcPeerConnection
 {
     private const byte DtlsAlertContentType = 21;
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    /// <summary>How long <see cref="CloseAsync"/> lets a DTLS handshake that is under way finish (the first DTLS retransmission comes after 1 s).</summary>
-    private static readonly TimeSpan CloseHandshakeGrace = TimeSpan.FromSeconds(2);
+    /// <summary>How long <see cref="CloseAsync"/> lets a DTLS handshake that is under way finish (DTLS retransmits after 1 s, then 2 s more).</summary>
+    private static readonly TimeSpan CloseHandshakeGrace = TimeSpan.FromSeconds(3);
 
     private readonly TaskCompletionSource _iceConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
@@ -68,7 +68,7 @@ public sealed partial class RtcPeerConnection
         return default;
     }
 
-    /// <summary>Closes: RTCP BYE and DTLS close_notify to the peer, ICE sockets released, the receive queue completed. A DTLS handshake under way is given up to 2 s to finish first, since the peer may already count itself connected. Idempotent.</summary>
+    /// <summary>Closes: RTCP BYE and DTLS close_notify to the peer, ICE sockets released, the receive queue completed. A DTLS handshake under way is given up to 3 s to finish first, since the peer may already count itself connected. Idempotent.</summary>
     public Task CloseAsync()
     {
         lock (_gate)
