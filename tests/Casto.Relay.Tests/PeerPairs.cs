@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text.RegularExpressions;
 using Casto.Testing;
 using Casto.WebRtc.PeerConnection;
 using Casto.WebRtc.Rtp;
@@ -12,7 +9,7 @@ namespace Casto.Relay.Tests;
 /// Builds the connections of a forwarding node by hand (no HTTP): a publisher and the node's receiving side, the
 /// node's sending side of a child and its viewer, negotiated in-process, directly or through a <see cref="LossyUdpProxy"/>.
 /// </summary>
-internal static partial class PeerPairs
+internal static class PeerPairs
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
@@ -47,11 +44,11 @@ internal static partial class PeerPairs
     {
         string offer = await offerer.CreateOfferAsync();
         offerer.SetLocalDescription(RtcSdpType.Offer, offer);
-        answerer.SetRemoteDescription(RtcSdpType.Offer, proxy is null ? offer : PointAt(offer, proxy.EndpointForB));
+        answerer.SetRemoteDescription(RtcSdpType.Offer, proxy is null ? offer : LoopbackSdp.PointAt(offer, proxy.EndpointForB));
         string answer = await answerer.CreateAnswerAsync();
-        proxy?.Start(CandidateOf(offer), CandidateOf(answer));
+        proxy?.Start(LoopbackSdp.CandidateOf(offer), LoopbackSdp.CandidateOf(answer));
         answerer.SetLocalDescription(RtcSdpType.Answer, answer);
-        offerer.SetRemoteDescription(RtcSdpType.Answer, proxy is null ? answer : PointAt(answer, proxy.EndpointForA));
+        offerer.SetRemoteDescription(RtcSdpType.Answer, proxy is null ? answer : LoopbackSdp.PointAt(answer, proxy.EndpointForA));
         await Task.WhenAll(offerer.WaitConnectedAsync(), answerer.WaitConnectedAsync()).WaitAsync(Timeout);
     }
 
@@ -65,21 +62,6 @@ internal static partial class PeerPairs
             await Task.Delay(20);
         }
     }
-
-    /// <summary>The 127.0.0.1 host candidate of <paramref name="sdp"/>.</summary>
-    public static IPEndPoint CandidateOf(string sdp)
-    {
-        var match = HostCandidate().Match(sdp);
-        Assert.True(match.Success, "the SDP has a 127.0.0.1 host candidate");
-        return new IPEndPoint(IPAddress.Loopback, int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>Replaces the host candidate's port with the proxy's, so ICE runs through the proxy.</summary>
-    public static string PointAt(string sdp, IPEndPoint proxy) =>
-        HostCandidate().Replace(sdp, m => $"{m.Groups[1].Value}127.0.0.1 {proxy.Port.ToString(CultureInfo.InvariantCulture)}{m.Groups[3].Value}");
-
-    [GeneratedRegex(@"(a=candidate:\S+ 1 udp \d+ )127\.0\.0\.1 (\d+)( typ host)", RegexOptions.CultureInvariant)]
-    private static partial Regex HostCandidate();
 }
 
 /// <summary>The RTP headers seen on one connection's <see cref="RtcPeerConnection.RtpReceived"/>, in arrival order (duplicates too).</summary>

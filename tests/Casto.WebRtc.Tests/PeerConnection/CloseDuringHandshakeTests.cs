@@ -36,11 +36,11 @@ public sealed class CloseDuringHandshakeTests
         await using var proxy = new LossyUdpProxy(new LossyUdpProxyOptions { DropRateAToB = 0, DropRateBToA = 0, DropWhen = LoseServerFinish });
         string offer = await server.CreateOfferAsync();
         server.SetLocalDescription(RtcSdpType.Offer, offer);
-        client.SetRemoteDescription(RtcSdpType.Offer, RtcPeerConnectionRtcpTests.PointAt(offer, proxy.EndpointForB));
+        client.SetRemoteDescription(RtcSdpType.Offer, LoopbackSdp.PointAt(offer, proxy.EndpointForB));
         string answer = await client.CreateAnswerAsync();
-        proxy.Start(RtcPeerConnectionRtcpTests.CandidateOf(offer), RtcPeerConnectionRtcpTests.CandidateOf(answer));
+        proxy.Start(LoopbackSdp.CandidateOf(offer), LoopbackSdp.CandidateOf(answer));
         client.SetLocalDescription(RtcSdpType.Answer, answer);
-        server.SetRemoteDescription(RtcSdpType.Answer, RtcPeerConnectionRtcpTests.PointAt(answer, proxy.EndpointForA));
+        server.SetRemoteDescription(RtcSdpType.Answer, LoopbackSdp.PointAt(answer, proxy.EndpointForA));
 
         await server.WaitConnectedAsync().WaitAsync(Timeout);
         Assert.Equal(RtcPeerConnectionState.Connecting, client.ConnectionState); // its Finished was lost: still in the handshake

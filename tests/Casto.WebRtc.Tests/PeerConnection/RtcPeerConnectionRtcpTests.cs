@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text.RegularExpressions;
 using Casto.WebRtc.Codecs;
 using Casto.WebRtc.Media;
 using Casto.WebRtc.PeerConnection;
@@ -12,7 +9,7 @@ using Xunit.Abstractions;
 namespace Casto.WebRtc.Tests.PeerConnection;
 
 /// <summary>RTCP end to end: two RtcPeerConnections through a lossy UDP proxy on loopback; NACK recovery, PLI, fuzz.</summary>
-public sealed partial class RtcPeerConnectionRtcpTests(ITestOutputHelper output)
+public sealed class RtcPeerConnectionRtcpTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
@@ -20,7 +17,7 @@ public sealed partial class RtcPeerConnectionRtcpTests(ITestOutputHelper output)
     [InlineData(0.05, 0.99)]
     public async Task Nack_recovers_packet_loss_through_a_lossy_proxy(double loss, double minDelivered)
     {
-        var result = await RunLossyAsync(loss, LossyUdpProxyDrop.All, packets: 3000);
+        var result = await LossyPeerRun.RunAsync(loss, LossyUdpProxyDrop.All, packets: 3000, Timeout);
         output.WriteLine(result.ToString());
         Assert.True(result.Delivered >= minDelivered, $"delivered {result.Delivered:P2}");
         Assert.True(result.Sender.NacksReceived > 0);
@@ -100,18 +97,4 @@ public sealed partial class RtcPeerConnectionRtcpTests(ITestOutputHelper output)
             await Task.Delay(20, cts.Token);
         }
     }
-
-    [GeneratedRegex(@"(a=candidate:\S+ 1 udp \d+ )127\.0\.0\.1 (\d+)( typ host)", RegexOptions.CultureInvariant)]
-    private static partial Regex HostCandidate();
-
-    internal static IPEndPoint CandidateOf(string sdp)
-    {
-        var match = HostCandidate().Match(sdp);
-        Assert.True(match.Success, "the SDP has a 127.0.0.1 host candidate");
-        return new IPEndPoint(IPAddress.Loopback, int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>Replaces the host candidate's port with the proxy's, so ICE runs through the proxy.</summary>
-    internal static string PointAt(string sdp, IPEndPoint proxy) =>
-        HostCandidate().Replace(sdp, m => $"{m.Groups[1].Value}127.0.0.1 {proxy.Port.ToString(CultureInfo.InvariantCulture)}{m.Groups[3].Value}");
 }

@@ -1,5 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
-using Casto.WebRtc.Codecs;
+using Casto.Testing;
 using Casto.WebRtc.Media;
 using Casto.WebRtc.PeerConnection;
 using Casto.WebRtc.Rtcp;
@@ -8,10 +9,14 @@ using Casto.WebRtc.Sdp;
 
 namespace Casto.WebRtc.Tests.PeerConnection;
 
-/// <summary>The lossy run: the default VP8 clip, looped and lightly paced, from a sendonly to a recvonly connection via the proxy.</summary>
-public sealed partial class RtcPeerConnectionRtcpTests
+/// <summary>
+/// The lossy run shared by the RTCP tests and the bench's loss sweep (linked into bench/Casto.Benchmarks): the default
+/// VP8 clip, looped and lightly paced, from a sendonly to a recvonly connection whose candidates point at a
+/// <see cref="LossyUdpProxy"/> on 127.0.0.1.
+/// </summary>
+internal static class LossyPeerRun
 {
-    private sealed record LossyResult(double Loss, int Sent, int Unique, TimeSpan Duration, long ProxyDropped, bool KeyFrameRequested, RtcpStats Sender, RtcpStats Receiver)
+    internal sealed record LossyResult(double Loss, int Sent, int Unique, TimeSpan Duration, long ProxyDropped, bool KeyFrameRequested, RtcpStats Sender, RtcpStats Receiver)
     {
         public double Delivered => Sent == 0 ? 0 : (double)Unique / Sent;
 
@@ -19,10 +24,12 @@ public sealed partial class RtcPeerConnectionRtcpTests
             $"loss {Loss:P0} each way: {Unique}/{Sent} unique media packets delivered ({Delivered:P2}) in {Duration.TotalSeconds:F1} s; " +
             $"proxy dropped {ProxyDropped}; receiver: NACKs {Receiver.NacksSent} asking {Receiver.NackedPacketsRequested}, given up {Receiver.NackGivenUp}, " +
             $"lost {Receiver.PacketsLost}, jitter {Receiver.Jitter * 1000:F2} ms; sender: NACKs {Sender.NacksReceived}, retransmitted {Sender.RetransmittedPackets}, " +
-            $"missed {Sender.RetransmissionsMissed}, remote fraction lost {Sender.RemoteFractionLost:P1}, RTT {Sender.RoundTripTime?.TotalMilliseconds.ToString("F2", CultureInfo.InvariantCulture) ?? "n/a"} ms");
+            $"missed {Sender.RetransmissionsMissed}, remote fraction lost {Sender.RemoteFractionLost:P1}, RTT {Sender.RoundTripTime?.TotalMilliseconds.ToString("F2", CultureInfo.InvariantCulture) ?? "n/a"} ms; " +
+            $"PLI answered {KeyFrameRequested}");
     }
 
-    private static async Task<LossyResult> RunLossyAsync(double loss, LossyUdpProxyDrop drop, int packets)
+    /// <summary>One run at <paramref name="loss"/> each way; <paramref name="timeout"/> bounds connecting and draining.</summary>
+    public static async Task<LossyResult> RunAsync(double loss, LossyUdpProxyDrop drop, int packets, TimeSpan timeout)
     {
         await using var sender = new RtcPeerConnection(new RtcPeerConnectionOptions { Direction = SdpDirection.SendOnly });
         await using var receiver = new RtcPeerConnection(new RtcPeerConnectionOptions { Direction = SdpDirection.RecvOnly, ReceiveQueueCapacity = 8192 });
@@ -30,12 +37,12 @@ public sealed partial class RtcPeerConnectionRtcpTests
 
         string offer = await sender.CreateOfferAsync();
         sender.SetLocalDescription(RtcSdpType.Offer, offer);
-        receiver.SetRemoteDescription(RtcSdpType.Offer, PointAt(offer, proxy.EndpointForB));
+        receiver.SetRemoteDescription(RtcSdpType.Offer, LoopbackSdp.PointAt(offer, proxy.EndpointForB));
         string answer = await receiver.CreateAnswerAsync();
-        proxy.Start(CandidateOf(offer), CandidateOf(answer));
+        proxy.Start(LoopbackSdp.CandidateOf(offer), LoopbackSdp.CandidateOf(answer));
         receiver.SetLocalDescription(RtcSdpType.Answer, answer);
-        sender.SetRemoteDescription(RtcSdpType.Answer, PointAt(answer, proxy.EndpointForA));
-        await Task.WhenAll(sender.WaitConnectedAsync(), receiver.WaitConnectedAsync()).WaitAsync(Timeout);
+        sender.SetRemoteDescription(RtcSdpType.Answer, LoopbackSdp.PointAt(answer, proxy.EndpointForA));
+        await Task.WhenAll(sender.WaitConnectedAsync(), receiver.WaitConnectedAsync()).WaitAsync(timeout);
 
         var unique = new HashSet<ushort>();
         long lastArrival = Environment.TickCount64;
@@ -65,11 +72,11 @@ public sealed partial class RtcPeerConnectionRtcpTests
         var keyFrame = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         sender.KeyFrameRequested += (_, _) => keyFrame.TrySetResult();
         var clip = await MediaSources.LoadDefaultVp8Async();
-        var started = System.Diagnostics.Stopwatch.StartNew();
+        var started = Stopwatch.StartNew();
         int sent = await SendClipAsync(sender, clip, packets);
 
         // Until everything arrived or nothing new came for 1.5 s (NACKs give up after 1 s).
-        using (var deadline = new CancellationTokenSource(Timeout))
+        using (var deadline = new CancellationTokenSource(timeout))
         {
             while (true)
             {
@@ -112,16 +119,20 @@ public sealed partial class RtcPeerConnectionRtcpTests
         ushort seq = 1;
         uint timestamp = 3000;
         int sent = 0;
+        var bounds = new List<(int Offset, int Length)>();
+        byte[] buffer = [];
         for (int frameIndex = 0; sent < packets; frameIndex++)
         {
-            foreach (byte[] packet in TestPackets.Vp8(clip[frameIndex % clip.Count].Data.Span, frameIndex & 0x7FFF, timestamp, sender.Ssrc, ref seq))
+            var header = new RtpHeader { PayloadType = (byte)sender.VideoPayloadType, Timestamp = timestamp, Ssrc = sender.Ssrc };
+            buffer = RtcClipSender.Packetize(clip[frameIndex % clip.Count].Data.Span, frameIndex & 0x7FFF, header, ref seq, buffer, bounds);
+            foreach (var (offset, length) in bounds)
             {
                 if (sent == packets)
                 {
                     break;
                 }
 
-                await sender.SendRtpAsync(packet);
+                await sender.SendRtpAsync(buffer.AsMemory(offset, length));
                 sent++;
             }
 
