@@ -15,8 +15,6 @@ public static partial class LocalDemo
         private readonly string _stream;
         private readonly TreePeer _peer;
         private readonly TreeMembership _membership;
-        private readonly long _started = TimeProvider.System.GetTimestamp();
-        private readonly long _playerStarted = TimeProvider.System.GetTimestamp();
         private readonly TreePlayer _player;
         private long _lastFrames;
         private long _lastAt = TimeProvider.System.GetTimestamp();
@@ -40,7 +38,7 @@ public static partial class LocalDemo
                 IReadOnlyList<TimeSpan> recoveries = _membership.Recoveries;
                 return new DemoViewerStatus(
                     _number, _peer.PeerId.ToString(), state, frames, _player.Keyframes,
-                    _player.FirstFrameAfter is { } first ? Math.Round(first.TotalMilliseconds + TimeProvider.System.GetElapsedTime(_started, _playerStarted).TotalMilliseconds, 1) : null,
+                    _player.FirstFrameAfter is { } first ? Math.Round(first.TotalMilliseconds, 1) : null, // the player starts as the viewer joins
                     tree?.Depth ?? -1, tree?.Parent?.ToString(), fps, tree?.ParentChanges ?? 0,
                     recoveries.Count > 0 ? Math.Round(recoveries[^1].TotalMilliseconds, 1) : null, tree?.LatencyMs);
             }
