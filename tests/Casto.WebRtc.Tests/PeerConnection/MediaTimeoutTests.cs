@@ -49,7 +49,9 @@ public sealed class MediaTimeoutTests(ITestOutputHelper output)
         await ConnectedPair.WaitUntilAsync(() => LastDisconnect() > lastSent, ConnectedPair.Timeout, () => "waiting for disconnected");
         var afterLast = Stopwatch.GetElapsedTime(lastSent, LastDisconnect());
         output.WriteLine($"disconnected {afterLast.TotalMilliseconds:F1} ms after the last packet was sent");
-        Assert.True(afterLast >= TimeSpan.FromMilliseconds(299) && afterLast <= TimeSpan.FromMilliseconds(450),
+        // Never sooner than the timeout (that is the contract); how much later depends on the machine's load (a CI
+        // runner once took 858 ms), so the upper bound only catches a check that does not run at all.
+        Assert.True(afterLast >= TimeSpan.FromMilliseconds(299) && afterLast <= TimeSpan.FromSeconds(3),
             $"disconnected {afterLast.TotalMilliseconds:F0} ms after the last packet was sent (timeout 300 ms, checked every 20 ms)");
         lock (disconnects)
         {
@@ -77,7 +79,8 @@ public sealed class MediaTimeoutTests(ITestOutputHelper output)
         }
 
         since = pair.Receiver.TimeSinceLastRtp;
-        Assert.True(since < TimeSpan.FromMilliseconds(300), $"TimeSinceLastRtp {since?.TotalMilliseconds:F0} ms right after the packet that reconnected");
+        TimeSpan sinceResumed = Stopwatch.GetElapsedTime(resumed);
+        Assert.True(since <= sinceResumed, $"TimeSinceLastRtp {since?.TotalMilliseconds:F0} ms right after the packet that reconnected, sent {sinceResumed.TotalMilliseconds:F0} ms ago");
     }
 
     [Fact]
