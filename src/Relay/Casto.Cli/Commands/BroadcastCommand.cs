@@ -62,11 +62,11 @@ internal static class BroadcastCommand
     /// <summary>The root of a tree: the clip is this node's stream's publisher; joiners come through --signal rooms (or addresses).</summary>
     private static async Task<int> BroadcastTreeAsync(ParseResult result, TreeCli.Options tree, string name, MediaClip clip, TextWriter stdout, CancellationToken cancellationToken)
     {
-        await using var cli = await TreeCli.StartAsync(result, tree, cancellationToken).ConfigureAwait(false);
+        await using var cli = await TreeCli.StartAsync(result, tree, cancellationToken, root: true).ConfigureAwait(false);
         await using var publisher = await ClipPublisher.StartAsync(cli.Peer.Forwarding, name, clip, cancellationToken).ConfigureAwait(false);
         cli.Peer.Tree.Broadcast(name);
         await CliRun.WriteJsonLineAsync(stdout, cli.StartLine(), cancellationToken).ConfigureAwait(false);
-        await cli.AnnounceAsync(result, tree, name, found: null, cancellationToken).ConfigureAwait(false);
+        await cli.AnnounceAsync(name, found: null, cancellationToken).ConfigureAwait(false);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         var meter = new Casto.Relay.Forwarding.UploadMeter();
         meter.Read(default, TimeProvider.System.GetTimestamp());

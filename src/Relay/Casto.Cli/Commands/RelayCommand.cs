@@ -31,7 +31,7 @@ internal static class RelayCommand
                 {
                     var membership = cli.Peer.Tree.Join(stream, TreeCli.Seeds(result, tree));
                     memberships.Add(membership);
-                    await cli.AnnounceAsync(result, tree, stream, membership.AddCandidates, limit.Token).ConfigureAwait(false);
+                    await cli.AnnounceAsync(stream, membership.AddCandidates, limit.Token).ConfigureAwait(false);
                 }
 
                 await cli.ReportAsync(stdout, memberships.Select(m => m.Stream), limit.Token).ConfigureAwait(false);

@@ -18,11 +18,8 @@ namespace Casto.Cli.Commands;
 /// </summary>
 internal sealed class TreeCli : IAsyncDisposable
 {
-    private readonly List<SignalClient> _signals = [];
-    private MdnsDiscovery? _mdns;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _watchers = [];
     private WhipServer? _http;
+    private TreeDiscovery? _discovery;
 
     private TreeCli(TreePeer peer, PrivateKey key) => (Peer, Key) = (peer, key);
 
@@ -31,6 +28,8 @@ internal sealed class TreeCli : IAsyncDisposable
     public PrivateKey Key { get; }
 
     public IPEndPoint? HttpEndPoint => _http?.EndPoint;
+
+    public TreeDiscovery Discovery => _discovery ?? throw new InvalidOperationException("Not started.");
 
     internal sealed record Options(
         Option<string[]> Signal, Option<string[]> Join, Option<int> MaxChildren, Option<string?> Http, Option<string[]> Listen, Option<int> UdpPort, Option<string?> Key,
@@ -63,7 +62,12 @@ internal sealed class TreeCli : IAsyncDisposable
         return o;
     }
 
-    public static async Task<TreeCli> StartAsync(ParseResult result, Options o, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the peer, its HTTP endpoint and its discovery: the <c>--signal</c> servers, and mDNS unless
+    /// <c>--no-mdns</c> when asked for, when there is no other way to find parents, or on the broadcaster
+    /// (<paramref name="root"/>), which the LAN must find.
+    /// </summary>
+    public static async Task<TreeCli> StartAsync(ParseResult result, Options o, CancellationToken cancellationToken, bool root = false)
     {
         var key = NodeFactory.LoadKey(result.GetValue(o.Key), ephemeralByDefault: true);
         var options = new TreePeerOptions { Identity = key, Tree = new TreeNodeOptions { MaxChildren = result.GetValue(o.MaxChildren) } };
@@ -89,6 +93,18 @@ internal sealed class TreeCli : IAsyncDisposable
                 cli._http = await WhipServer.StartAsync(peer.Forwarding, IPEndPoint.Parse(http), server, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
+            bool signalled = (result.GetValue(o.Signal)?.Length ?? 0) > 0 || (result.GetValue(o.Join)?.Length ?? 0) > 0;
+            var discovery = new TreeDiscoveryOptions
+            {
+                Mdns = !result.GetValue(o.NoMdns) && (result.GetValue(o.Mdns) || !signalled || root),
+                MdnsInterface = result.GetValue(o.Interface),
+            };
+            foreach (string server in result.GetValue(o.Signal) ?? [])
+            {
+                discovery.SignalServers.Add(Multiaddr.Parse(server));
+            }
+
+            cli._discovery = await TreeDiscovery.StartAsync(peer, key, discovery, cancellationToken).ConfigureAwait(false);
             return cli;
         }
         catch
@@ -105,50 +121,10 @@ internal sealed class TreeCli : IAsyncDisposable
 
     /// <summary>
     /// Joins STREAM's room on every <c>--signal</c> server with our listen addresses (so joiners find us); members
-    /// already there, and those who join later, go to <paramref name="found"/> as candidates.
+    /// already there, those who join later and peers found on the LAN go to <paramref name="found"/> as candidates.
     /// </summary>
-    public async Task AnnounceAsync(ParseResult result, Options o, string stream, Action<IEnumerable<TreeCandidate>>? found, CancellationToken cancellationToken)
-    {
-        bool signalled = (result.GetValue(o.Signal)?.Length ?? 0) > 0 || (result.GetValue(o.Join)?.Length ?? 0) > 0;
-        if (!result.GetValue(o.NoMdns) && (result.GetValue(o.Mdns) || !signalled || found is null) && _mdns is null)
-        {
-            // The LAN: every casto peer mDNS finds is a candidate (one that does not carry the stream refuses the join).
-            _mdns = new MdnsDiscovery(new MdnsOptions { PeerId = Peer.PeerId, Addresses = Peer.Host.ListenAddresses, Interface = result.GetValue(o.Interface) });
-            await _mdns.StartAsync(new Sink(e =>
-            {
-                if (e.Kind == DiscoveryEventKind.Found)
-                {
-                    found?.Invoke([new TreeCandidate(e.PeerId, e.Addrs)]);
-                }
-            }), cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (string server in result.GetValue(o.Signal) ?? [])
-        {
-            var client = await SignalClient.ConnectAsync(Multiaddr.Parse(server), Key, cancellationToken: cancellationToken).ConfigureAwait(false);
-            _signals.Add(client);
-            var members = await client.JoinAsync(stream, [.. Peer.Host.ListenAddresses], cancellationToken).ConfigureAwait(false);
-            found?.Invoke(members.Select(m => new TreeCandidate(m.PeerId, m.Addrs)));
-            _watchers.Add(Task.Run(() => WatchRoomAsync(client, stream, found, _stop.Token), CancellationToken.None));
-        }
-    }
-
-    private static async Task WatchRoomAsync(SignalClient client, string stream, Action<IEnumerable<TreeCandidate>>? found, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (SignalEvent e in client.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (e.Kind == SignalEventKind.PeerJoined && e.Room == stream)
-                {
-                    found?.Invoke([new TreeCandidate(e.Peer, e.Addrs)]);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
+    public Task AnnounceAsync(string stream, Action<IEnumerable<TreeCandidate>>? found, CancellationToken cancellationToken) =>
+        Discovery.AnnounceAsync(stream, found, cancellationToken);
 
     /// <summary>The first line of relay and broadcast: who and where.</summary>
     public object StartLine() => new
@@ -206,23 +182,11 @@ internal sealed class TreeCli : IAsyncDisposable
         }
     }
 
-    private sealed class Sink(Action<DiscoveryEvent> publish) : IDiscoverySink
-    {
-        public void Publish(DiscoveryEvent discoveryEvent) => publish(discoveryEvent);
-    }
-
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        if (_mdns is not null)
+        if (_discovery is not null)
         {
-            await _mdns.DisposeAsync().ConfigureAwait(false); // its goodbye
-        }
-
-        await Task.WhenAll(_watchers).ConfigureAwait(false);
-        foreach (var s in _signals)
-        {
-            await s.DisposeAsync().ConfigureAwait(false);
+            await _discovery.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_http is not null)
@@ -232,6 +196,5 @@ internal sealed class TreeCli : IAsyncDisposable
 
         await Peer.DisposeAsync().ConfigureAwait(false);
         Key.Dispose();
-        _stop.Dispose();
     }
 }

@@ -27,7 +27,7 @@ internal static class WatchCommand
                 string name = result.GetValue(stream)!;
                 await using var cli = await TreeCli.StartAsync(result, tree, limit.Token).ConfigureAwait(false);
                 var membership = cli.Peer.Tree.Join(name, TreeCli.Seeds(result, tree));
-                await cli.AnnounceAsync(result, tree, name, membership.AddCandidates, limit.Token).ConfigureAwait(false);
+                await cli.AnnounceAsync(name, membership.AddCandidates, limit.Token).ConfigureAwait(false);
                 await using var player = new TreePlayer(cli.Peer.Forwarding, name);
                 await ReportAsync(stdout, cli, player, name, limit.Token).ConfigureAwait(false);
                 await cli.LeaveGracefullyAsync().ConfigureAwait(false);

@@ -1,0 +1,48 @@
+using Casto.Discovery.Signal;
+
+namespace Casto.Relay.Tree;
+
+public sealed partial class TreeDiscovery
+{
+    /// <summary>Signal rooms: a member joining the room of a stream we announced is a candidate for it.</summary>
+    private async Task WatchAsync(SignalClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (SignalEvent e in client.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (e.Kind == SignalEventKind.PeerJoined && e.Room is { } room)
+                {
+                    Publish(room, [new TreeCandidate(e.Peer, e.Addrs)]);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Leaves every room (the signal connections close) and says goodbye on mDNS.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_mdns is not null)
+        {
+            await _mdns.DisposeAsync().ConfigureAwait(false); // its goodbye
+        }
+
+        Task[] watchers;
+        lock (_lock)
+        {
+            watchers = [.. _watchers];
+        }
+
+        await Task.WhenAll(watchers).ConfigureAwait(false);
+        foreach (var s in _signals)
+        {
+            await s.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
+    }
+}
