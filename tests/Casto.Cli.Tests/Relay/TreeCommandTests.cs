@@ -29,6 +29,17 @@ public sealed class TreeCommandTests
         Assert.Matches(@"casto_stream_packets_out_total\{stream=""live"",track=""video""\} [1-9]", metrics);
         Assert.Equal("ok\n", await http.GetStringAsync("healthz"));
 
+        // The broadcaster's /tree: all three nodes, each under the one it joined, and a page that draws them.
+        var tree = JsonDocument.Parse(await http.GetStringAsync("tree.json")).RootElement.GetProperty("streams")[0];
+        Assert.Equal("live", tree.GetProperty("stream").GetString());
+        Assert.Equal(3, tree.GetProperty("size").GetInt32());
+        var nodes = tree.GetProperty("nodes").EnumerateArray().ToList();
+        Assert.Equal([0, 1, 2], nodes.Select(n => n.GetProperty("depth").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, nodes[0].GetProperty("parent").ValueKind);
+        Assert.Equal(nodes[0].GetProperty("peerId").GetString(), nodes[1].GetProperty("parent").GetString());
+        Assert.Equal(nodes[1].GetProperty("peerId").GetString(), nodes[2].GetProperty("parent").GetString());
+        Assert.Contains("live tree", await http.GetStringAsync("tree"), StringComparison.Ordinal);
+
         var (watchCode, watchOut, watchErr) = await watch;
         Assert.True(watchCode == 0, watchErr);
         var lines = watchOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();

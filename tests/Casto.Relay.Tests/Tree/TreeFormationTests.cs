@@ -37,6 +37,20 @@ public sealed class TreeFormationTests(ITestOutputHelper output)
         }
 
         Assert.Equal(0, root.Status.LatencyMs);
+
+        // The broadcaster's view of the whole tree (what /tree shows): every node once, under its actual parent, the
+        // levels in order; reports climb one level per report interval (1 s).
+        TreeSnapshot? seen = null;
+        await TreeHarness.WaitUntilAsync(() => (seen = root.Tree.GetTree(TreeHarness.Stream))!.Nodes.Count == 7, TimeSpan.FromSeconds(10), () => $"the root lists {seen?.Nodes.Count} of 7");
+        Assert.Equal(7, seen!.Size);
+        Assert.Equal([0, 1, 1, 2, 2, 2, 2], seen.Nodes.Select(n => n.Depth));
+        Assert.Equal(root.PeerId, seen.Nodes[0].PeerId);
+        foreach (var j in joiners)
+        {
+            var view = Assert.Single(seen.Nodes, n => n.PeerId == j.PeerId);
+            Assert.Equal(j.Status.Parent, view.Parent);
+            Assert.Equal(j.Status.Depth, view.Depth);
+        }
     }
 
     [Fact]

@@ -89,7 +89,7 @@ internal sealed class TreeCli : IAsyncDisposable
         {
             if (result.GetValue(o.Http) is { } http)
             {
-                var server = new WhipServerOptions { ExtraMetrics = b => TreeMetrics.Write(b, peer.Tree, peer.Tree.Streams) };
+                var server = new WhipServerOptions { ExtraMetrics = b => TreeMetrics.Write(b, peer.Tree, peer.Tree.Streams) }.AddTreePages(peer.Tree);
                 cli._http = await WhipServer.StartAsync(peer.Forwarding, IPEndPoint.Parse(http), server, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 

@@ -46,6 +46,12 @@ public sealed partial class WhipServer
             return;
         }
 
+        if (parts is [var page] && HttpMethods.IsGet(method) && _options.Pages.TryGetValue(page, out RequestDelegate? handler))
+        {
+            await handler(context).ConfigureAwait(false);
+            return;
+        }
+
         if (parts is not [("whip" or "whep") and var kind, var stream, ..] || parts.Length > 3)
         {
             await ErrorAsync(response, StatusCodes.Status404NotFound, "Not found: use /whip/STREAM, /whep/STREAM, /watch?stream=NAME, /metrics or /healthz.").ConfigureAwait(false);

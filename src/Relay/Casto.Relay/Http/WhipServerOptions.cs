@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace Casto.Relay.Http;
 
 /// <summary>Settings of the WHIP/WHEP endpoint.</summary>
@@ -17,6 +19,12 @@ public sealed class WhipServerOptions
 
     /// <summary>Appends more metrics to <c>/metrics</c> after the forwarding node's (e.g. the tree's; see <see cref="PrometheusText"/>). Default none.</summary>
     public Action<System.Text.StringBuilder>? ExtraMetrics { get; set; }
+
+    /// <summary>
+    /// More GET pages, by their one-segment path (e.g. <c>"tree"</c> for <c>/tree</c>, see <see cref="Tree.TreePages"/>).
+    /// Default none; the built-in paths (whip, whep, watch, metrics, healthz) cannot be replaced.
+    /// </summary>
+    public IDictionary<string, RequestDelegate> Pages { get; } = new Dictionary<string, RequestDelegate>(StringComparer.Ordinal);
 
     /// <summary>Checks every setting; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
     public void Validate()

@@ -18,6 +18,7 @@ public sealed partial class TreeMembership : IAsyncDisposable
     private List<TreeCandidate> _handOff = [];
     private TreeChannel? _parentChannel;
     private PreviousParent? _previous;
+    private long _lastReport;
     private readonly List<TimeSpan> _recoveries = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop;

@@ -113,6 +113,25 @@ public sealed partial class TreeNode : IAsyncDisposable
         return new TreeStreamStatus(stream, p.IsRoot, p.Depth, p.Parent, p.ChildCount, m?.ParentChanges ?? 0, m?.Recoveries ?? []) { LatencyMs = Latency(p) };
     }
 
+    /// <summary>
+    /// <paramref name="stream"/>'s tree from this node down (on the broadcaster: the whole tree), from the reports its
+    /// subtree sends up every <see cref="TreeNodeOptions.ReportInterval"/>; null when this node does not carry it.
+    /// </summary>
+    public TreeSnapshot? GetTree(string stream)
+    {
+        if (Position(stream) is not { } p)
+        {
+            return null;
+        }
+
+        var (entries, size) = SubtreeReport(p);
+        return new TreeSnapshot(stream, size, [.. entries.Select(TreeReport.View).OfType<TreeNodeView>()]);
+    }
+
+    /// <summary>This node and its subtree as it reports them to its parent.</summary>
+    internal (List<Wire.NodeReport> Entries, int Size) SubtreeReport(TreePosition p) =>
+        TreeReport.Build(TreeReport.Self(PeerId, p.Parent, p.Depth, p.ChildCount, _options.MaxChildren, Latency(p)), p.Children(), _options.MaxReportEntries);
+
     /// <summary>A disposed membership: the stream may be joined again.</summary>
     internal void Forget(TreeMembership membership)
     {
@@ -126,7 +145,7 @@ public sealed partial class TreeNode : IAsyncDisposable
     }
 
     /// <summary>From the broadcaster to here: our newest video packet's arrival minus the root's arrival of the same RTP time (90 kHz), in ms.</summary>
-    private double? Latency(TreePosition p)
+    internal double? Latency(TreePosition p)
     {
         if (_forwarding.GetStream(p.Stream)?.NewestVideo is not { } newest)
         {

@@ -40,6 +40,12 @@ public sealed class TreeNodeOptions
     /// <summary>Largest control message (an SDP with its candidates fits). Default 64 KiB.</summary>
     public int MaxMessageSize { get; set; } = 64 * 1024;
 
+    /// <summary>How often a child reports its subtree to its parent (what the broadcaster's <c>/tree</c> shows). Default 1 s.</summary>
+    public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Nodes listed in one subtree report (the rest are only counted). Default 256.</summary>
+    public int MaxReportEntries { get; set; } = 256;
+
     /// <summary>Clock of heartbeats, timeouts and recovery times. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -60,6 +66,9 @@ public sealed class TreeNodeOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxCandidates, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingJoins, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageSize, 1024);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReportInterval, HeartbeatInterval);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxReportEntries, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxReportEntries, 4096);
         ArgumentNullException.ThrowIfNull(TimeProvider);
         ArgumentNullException.ThrowIfNull(LoggerFactory);
     }

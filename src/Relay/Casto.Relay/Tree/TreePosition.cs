@@ -21,6 +21,9 @@ internal sealed class TreeChild(PeerId peerId, IReadOnlyList<Multiaddr> addresse
     public TreeCandidate AsCandidate(int depth) => new(PeerId, addresses, depth, Free);
 
     public IReadOnlyList<TreeCandidate> WithRoom { get; set; } = [];
+
+    /// <summary>Its latest subtree report (itself first, breadth first, bounded) and the size of the whole subtree.</summary>
+    public (Wire.NodeReport[] Entries, int Size) Subtree { get; set; } = ([], 1);
 }
 
 /// <summary>This node's place in one stream's tree: depth, path from the root, children. Guarded by its own lock.</summary>
