@@ -21,15 +21,23 @@ internal sealed class TreeHarness : IAsyncDisposable
     public const string Collection = "tree";
     private readonly List<Node> _nodes = [];
     private readonly CancellationTokenSource _stop = new();
-    private Task _clip = Task.CompletedTask;
+    private readonly List<Task> _clips = [];
 
     public IReadOnlyList<Node> Nodes => _nodes;
 
     /// <summary>When set, nodes started by <see cref="StartRootAsync"/> and <see cref="JoinAsync"/> log their tree events here, labelled.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string>? Log { get; set; }
 
+    /// <summary>When set, every node started from now on uses the library's default retry pause cap rather than the test's 500 ms.</summary>
+    public bool DefaultRetries { get; set; }
+
     private TreeNodeOptions Logged(TreeNodeOptions options, string label)
     {
+        if (DefaultRetries)
+        {
+            options.MaxRetryDelay = new TreeNodeOptions().MaxRetryDelay;
+        }
+
         if (Log is not null)
         {
             options.LoggerFactory = new ListLogger(label, Log);
@@ -75,11 +83,11 @@ internal sealed class TreeHarness : IAsyncDisposable
         }
     }
 
-    public static async Task<Node> StartNodeAsync(TreeNodeOptions? options = null)
+    public static async Task<Node> StartNodeAsync(TreeNodeOptions? options = null, PrivateKey? identity = null, int tcpPort = 0)
     {
-        var key = PrivateKey.Generate();
+        var key = identity ?? PrivateKey.Generate();
         var hostOptions = HostDefaults.Create(key);
-        hostOptions.ListenAddresses.Add(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0"));
+        hostOptions.ListenAddresses.Add(Multiaddr.Parse($"/ip4/127.0.0.1/tcp/{tcpPort}"));
         var host = await CastoHost.StartAsync(hostOptions);
         var mux = IceUdpMux.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var forwarding = new ForwardingNode(new ForwardingNodeOptions { UdpMux = mux });
@@ -97,9 +105,9 @@ internal sealed class TreeHarness : IAsyncDisposable
     };
 
     /// <summary>A root publishing the built-in clip (looped) into its forwarding node over a local WHIP-like session.</summary>
-    public async Task<Node> StartRootAsync(int maxChildren = 2)
+    public async Task<Node> StartRootAsync(int maxChildren = 2, PrivateKey? identity = null, int tcpPort = 0, TreeNodeOptions? options = null)
     {
-        Node root = await StartNodeAsync(Logged(Fast(maxChildren), "root"));
+        Node root = await StartNodeAsync(Logged(options ?? Fast(maxChildren), "root"), identity, tcpPort);
         _nodes.Add(root);
         var publisher = new RtcPeerConnection(new RtcPeerConnectionOptions { Direction = SdpDirection.SendOnly, Audio = false, ReceiveQueueCapacity = 0 });
         string offer = await publisher.CreateOfferAsync();
@@ -109,7 +117,7 @@ internal sealed class TreeHarness : IAsyncDisposable
         await publisher.WaitConnectedAsync().WaitAsync(TimeSpan.FromSeconds(30));
         root.Tree.Broadcast(Stream);
         var clip = await MediaSources.LoadDefaultVp8Async();
-        _clip = Task.Run(async () =>
+        _clips.Add(Task.Run(async () =>
         {
             try
             {
@@ -122,7 +130,7 @@ internal sealed class TreeHarness : IAsyncDisposable
             {
                 await publisher.DisposeAsync();
             }
-        });
+        }));
         return root;
     }
 
@@ -220,7 +228,7 @@ internal sealed class TreeHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        await _clip;
+        await Task.WhenAll(_clips);
         foreach (Node n in Enumerable.Reverse(_nodes))
         {
             await n.DisposeAsync();

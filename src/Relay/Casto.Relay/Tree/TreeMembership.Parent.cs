@@ -20,6 +20,7 @@ public sealed partial class TreeMembership
         {
             ParentOutcome outcome = ParentOutcome.NotTaken;
             long version = LearnVersion;
+            Task found = Found;
             bool redirected = false;
             foreach (TreeCandidate candidate in Candidates())
             {
@@ -68,7 +69,9 @@ public sealed partial class TreeMembership
             {
                 try
                 {
-                    await Task.Delay(delay, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                    // The pause ends early when discovery brings candidates (found during the round counts too).
+                    await Task.WhenAny(Task.Delay(delay, options.TimeProvider, cancellationToken), found).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
                 }
                 catch (OperationCanceledException)
                 {

@@ -27,6 +27,7 @@ public sealed partial class TreeMembership : IAsyncDisposable
     private long _parentsTaken;
     private int _disposed;
     private long _learnVersion;
+    private TaskCompletionSource _found = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal TreeMembership(TreeNode node, TreePosition position, IEnumerable<TreeCandidate> seeds, CancellationToken closing)
     {
@@ -62,11 +63,34 @@ public sealed partial class TreeMembership : IAsyncDisposable
     /// <summary>Raised (on a pool thread) when a parent is taken or lost.</summary>
     public event EventHandler? ParentChanged;
 
-    /// <summary>Candidates found later (a discovery source: the signalling room, mDNS): remembered and ranked with the rest.</summary>
+    /// <summary>
+    /// Candidates found later (a discovery source: the signalling room, mDNS): remembered and ranked with the rest. A
+    /// node between parents tries them at once (its pause between rounds ends), so a restarted broadcaster or a new
+    /// relay announced in the room is taken as soon as it is found.
+    /// </summary>
     public void AddCandidates(IEnumerable<TreeCandidate> candidates)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         Learn(candidates);
+        TaskCompletionSource wake;
+        lock (_gate)
+        {
+            (wake, _found) = (_found, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+
+        wake.TrySetResult();
+    }
+
+    /// <summary>Completes when <see cref="AddCandidates"/> is next called.</summary>
+    private Task Found
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _found.Task;
+            }
+        }
     }
 
     internal void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));

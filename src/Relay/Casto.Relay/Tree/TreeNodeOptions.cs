@@ -28,8 +28,11 @@ public sealed class TreeNodeOptions
     /// <summary>Pause after a round in which no candidate took us, doubling up to <see cref="MaxRetryDelay"/>. Default 100 ms.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Longest pause between rounds of join attempts. Default 2 s.</summary>
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Longest pause between rounds of join attempts (a node whose broadcaster is gone retries its known candidates
+    /// this often; a candidate from discovery ends the pause at once). Default 1 s.
+    /// </summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Candidates a joiner remembers per stream (given, learnt from redirects and ancestors). Default 64.</summary>
     public int MaxCandidates { get; set; } = 64;
