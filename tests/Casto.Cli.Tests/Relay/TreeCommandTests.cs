@@ -18,7 +18,8 @@ public sealed class TreeCommandTests
         var broadcast = CliRunner.RunAsync("broadcast", "live", "--signal", room, "--max-children", "1", "--http", $"127.0.0.1:{httpPort}", "--seconds", "16");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/"), Timeout = TimeSpan.FromSeconds(10) };
         await UntilAsync(http, "casto_tree_depth{stream=\"live\"} 0"); // the broadcaster is up
-        var relay = CliRunner.RunAsync("relay", "--stream", "live", "--signal", room, "--seconds", "12");
+        // No --stream: the relay serves every stream announced on the server (here the broadcaster's room "live").
+        var relay = CliRunner.RunAsync("relay", "--signal", room, "--seconds", "12");
         await UntilAsync(http, "casto_tree_children{stream=\"live\"} 1"); // the relay took the broadcaster's one place
         var watch = CliRunner.RunAsync("watch", "live", "--signal", room, "--seconds", "7");
 
@@ -68,8 +69,9 @@ public sealed class TreeCommandTests
         var (code, _, stderr) = await CliRunner.RunAsync("relay", "--join", "/ip4/127.0.0.1/tcp/1", "--stream", "live", "--seconds", "1");
         Assert.Equal(1, code);
         Assert.StartsWith("casto relay: ", stderr, StringComparison.Ordinal);
-        (code, _, _) = await CliRunner.RunAsync("relay", "--seconds", "1");
-        Assert.NotEqual(0, code);
+        (code, _, stderr) = await CliRunner.RunAsync("relay", "--seconds", "1");
+        Assert.Equal(1, code);
+        Assert.Contains("Give --stream NAME, or --signal MULTIADDR", stderr, StringComparison.Ordinal);
     }
 
     private static async Task UntilAsync(HttpClient http, string text)

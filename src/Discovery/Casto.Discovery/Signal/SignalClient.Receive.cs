@@ -47,7 +47,7 @@ public sealed partial class SignalClient
             case SignalMessageType.Ping when _options.AnswerPings:
                 await WriteAsync(new SignalMessage { Type = SignalMessageType.Pong }, cancellationToken).ConfigureAwait(false);
                 break;
-            case SignalMessageType.Joined or SignalMessageType.Left or SignalMessageType.Ack:
+            case SignalMessageType.Joined or SignalMessageType.Left or SignalMessageType.Ack or SignalMessageType.Rooms:
                 if (message.Id is { } id && _requests.TryGetValue(id, out var reply))
                 {
                     reply.TrySetResult(message);
@@ -73,6 +73,9 @@ public sealed partial class SignalClient
                         .ConfigureAwait(false);
                 }
 
+                break;
+            case SignalMessageType.RoomOpened when message.Room is { Length: > 0 } room:
+                await _events.Writer.WriteAsync(new SignalEvent(SignalEventKind.RoomOpened, PeerId, room, [], default, null), cancellationToken).ConfigureAwait(false);
                 break;
             case SignalMessageType.Signal:
                 if (ToPeer(message.From, null) is { } from && message.Data is { } data)

@@ -116,6 +116,16 @@ public sealed partial class SignalClient : IAsyncDisposable
         return members;
     }
 
+    /// <summary>
+    /// The server's rooms that have members now; from then on a <see cref="SignalEventKind.RoomOpened"/> event tells of
+    /// each room that gets its first member (how a relay serves every stream announced on a server).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> WatchRoomsAsync(CancellationToken cancellationToken = default)
+    {
+        var reply = await RequestAsync(id => new SignalMessage { Type = SignalMessageType.WatchRooms, Id = id }, cancellationToken).ConfigureAwait(false);
+        return reply.RoomNames ?? [];
+    }
+
     /// <summary>Leaves <paramref name="room"/>.</summary>
     public async Task LeaveAsync(string room, CancellationToken cancellationToken = default)
     {

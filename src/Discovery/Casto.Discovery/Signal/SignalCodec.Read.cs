@@ -19,6 +19,7 @@ internal static partial class SignalCodec
         SignalError? code = null;
         List<string>? addrs = null;
         List<SignalMember>? members = null;
+        List<string>? rooms = null;
         while (true)
         {
             Next(ref reader);
@@ -55,6 +56,7 @@ internal static partial class SignalCodec
                     break;
                 case "addrs": addrs = Strings(ref reader); break;
                 case "members": members = Members(ref reader); break;
+                case "rooms": rooms = Array(ref reader, String, int.MaxValue, "expected an array of room names", "too many rooms"); break; // bounded by the frame size
                 default:
                     reader.Skip();
                     break;
@@ -66,7 +68,7 @@ internal static partial class SignalCodec
             Type = type ?? throw Bad("missing type"),
             Id = id, HeartbeatMs = heartbeat, ExpiresMs = expires, Nonce = nonce, Server = server, PeerId = peerId,
             PublicKey = publicKey, Signature = signature, Room = room, To = to, From = from, Data = data,
-            Message = text, Kind = kind, Code = code, Addrs = addrs, Members = members,
+            Message = text, Kind = kind, Code = code, Addrs = addrs, Members = members, RoomNames = rooms,
         };
     }
 

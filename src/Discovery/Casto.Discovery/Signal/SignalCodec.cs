@@ -67,6 +67,11 @@ internal static partial class SignalCodec
             WriteArray(writer, "addrs"u8, addrs);
         }
 
+        if (message.RoomNames is { } rooms)
+        {
+            WriteArray(writer, "rooms"u8, rooms);
+        }
+
         if (message.Members is { } members)
         {
             writer.WriteStartArray("members"u8);

@@ -12,6 +12,8 @@ public enum SignalEventKind
     PeerLeft,
     /// <summary>A peer relayed a signalling message to this client.</summary>
     Signal,
+    /// <summary>A room got its first member (after <see cref="SignalClient.WatchRoomsAsync"/>); the event's peer is this client.</summary>
+    RoomOpened,
 }
 
 /// <summary>A room member: its peer id and the addresses it advertised when joining.</summary>

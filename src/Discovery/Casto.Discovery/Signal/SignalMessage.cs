@@ -31,6 +31,12 @@ public enum SignalMessageType
     Ping,
     /// <summary><c>pong</c> (either way).</summary>
     Pong,
+    /// <summary><c>watch-rooms</c> (peer → server): list the server's rooms, and tell me of new ones.</summary>
+    WatchRooms,
+    /// <summary><c>rooms</c> (server → peer): reply to watch-rooms, the rooms that have members.</summary>
+    Rooms,
+    /// <summary><c>room-opened</c> (server → watching peers): a room got its first member.</summary>
+    RoomOpened,
 }
 
 /// <summary>What a relayed signal carries.</summary>
@@ -81,6 +87,9 @@ public sealed class SignalMessage
 
     /// <summary>Advertised multiaddrs (join, peer-joined).</summary>
     public IReadOnlyList<string>? Addrs { get; init; }
+
+    /// <summary>Room names (rooms).</summary>
+    public IReadOnlyList<string>? RoomNames { get; init; }
 
     /// <summary>Other members of a room (joined).</summary>
     public IReadOnlyList<SignalMember>? Members { get; init; }

@@ -19,6 +19,9 @@ internal static class SignalNames
         SignalMessageType.Error => "error",
         SignalMessageType.Ping => "ping",
         SignalMessageType.Pong => "pong",
+        SignalMessageType.WatchRooms => "watch-rooms",
+        SignalMessageType.Rooms => "rooms",
+        SignalMessageType.RoomOpened => "room-opened",
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 
@@ -38,6 +41,9 @@ internal static class SignalNames
         "error" => SignalMessageType.Error,
         "ping" => SignalMessageType.Ping,
         "pong" => SignalMessageType.Pong,
+        "watch-rooms" => SignalMessageType.WatchRooms,
+        "rooms" => SignalMessageType.Rooms,
+        "room-opened" => SignalMessageType.RoomOpened,
         _ => null,
     };
 

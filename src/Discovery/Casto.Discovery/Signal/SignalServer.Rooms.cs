@@ -48,6 +48,7 @@ public sealed partial class SignalServer
                 }
 
                 _rooms[room] = members = [];
+                Opened(room, session, ref slow);
             }
             else if (!rejoin && members.Count >= _options.MaxPeersPerRoom)
             {

@@ -10,6 +10,7 @@ public sealed partial class SignalServer
 {
     private readonly Lock _lock = new();
     private readonly HashSet<SignalSession> _sessions = [];
+    private int _roomWatchers;
     private readonly Dictionary<string, SignalSession> _peers = new(StringComparer.Ordinal); // by base58 peer id
     private readonly Dictionary<string, Dictionary<PeerId, Member>> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<IPAddress, int> _perAddress = [];
@@ -157,6 +158,7 @@ public sealed partial class SignalServer
             }
 
             ReleaseAddressLocked(session.RemoteAddress);
+            Unwatch(session);
             if (session.PeerId is not { } peerId)
             {
                 _pending--;

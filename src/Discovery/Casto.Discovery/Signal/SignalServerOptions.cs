@@ -27,6 +27,9 @@ public sealed class SignalServerOptions
     /// <summary>Rooms on the server (default 10,000).</summary>
     public int MaxRooms { get; set; } = 10_000;
 
+    /// <summary>Peers that watch the room directory (<c>watch-rooms</c>) at once (default 1,024).</summary>
+    public int MaxRoomWatchers { get; set; } = 1024;
+
     /// <summary>Longest room name in characters (default 256).</summary>
     public int MaxRoomNameLength { get; set; } = 256;
 
@@ -76,6 +79,7 @@ public sealed class SignalServerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRoomsPerPeer, 1, nameof(MaxRoomsPerPeer));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPeersPerRoom, 1, nameof(MaxPeersPerRoom));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRooms, 1, nameof(MaxRooms));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxRoomWatchers, nameof(MaxRoomWatchers));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRoomNameLength, 1, nameof(MaxRoomNameLength));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageBytes, 1024, nameof(MaxMessageBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPayloadBytes, 1, nameof(MaxPayloadBytes));

@@ -44,11 +44,12 @@ internal sealed partial class SignalSession
             SignalMessageType.Pong => null,
             SignalMessageType.Ping => Send(_server.PongFrame) ? null : (SignalError.SlowConsumer, "send queue full"),
             SignalMessageType.Register => HandleRegister(message),
-            SignalMessageType.Join or SignalMessageType.Leave or SignalMessageType.Signal when PeerId is null =>
+            SignalMessageType.Join or SignalMessageType.Leave or SignalMessageType.Signal or SignalMessageType.WatchRooms when PeerId is null =>
                 (SignalError.NotRegistered, "register first"),
             SignalMessageType.Join => _server.Join(this, message.Id, message.Room, message.Addrs),
             SignalMessageType.Leave => _server.Leave(this, message.Id, message.Room),
             SignalMessageType.Signal => HandleSignal(message),
+            SignalMessageType.WatchRooms => _server.WatchRooms(this, message.Id),
             _ => (SignalError.BadMessage, $"{SignalNames.Of(message.Type)} is not a request"),
         };
         if (error is { } e)

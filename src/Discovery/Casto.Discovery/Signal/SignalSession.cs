@@ -49,6 +49,9 @@ internal sealed partial class SignalSession : IDisposable
     /// <summary>Rooms this peer is in; guarded by the server lock.</summary>
     public HashSet<string> Rooms { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Sent room-opened when a room gets its first member (after a watch-rooms).</summary>
+    public bool WatchesRooms { get; set; }
+
     public string Name => PeerId?.ToString() ?? "unregistered";
 
     public async Task RunAsync(CancellationToken requestAborted)

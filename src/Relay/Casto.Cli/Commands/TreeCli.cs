@@ -136,16 +136,15 @@ internal sealed class TreeCli : IAsyncDisposable
     };
 
     /// <summary>Per stream every second until stopped: depth, children, parent, bitrate in.</summary>
-    public async Task ReportAsync(TextWriter stdout, IEnumerable<string> streams, CancellationToken cancellationToken)
+    public async Task ReportAsync(TextWriter stdout, Func<IReadOnlyList<string>> streams, CancellationToken cancellationToken)
     {
-        var names = streams.ToList();
         var lastBytes = new Dictionary<string, long>(StringComparer.Ordinal);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                foreach (string name in names)
+                foreach (string name in streams())
                 {
                     var status = Peer.Tree.GetStatus(name);
                     var stats = Peer.Forwarding.GetStream(name)?.GetStats();

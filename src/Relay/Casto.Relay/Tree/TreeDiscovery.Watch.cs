@@ -15,6 +15,16 @@ public sealed partial class TreeDiscovery
                 {
                     Publish(room, [new TreeCandidate(e.Peer, e.Addrs)]);
                 }
+                else if (e.Kind == SignalEventKind.RoomOpened && e.Room is { } opened)
+                {
+                    Action<string>? handler;
+                    lock (_lock)
+                    {
+                        handler = _opened;
+                    }
+
+                    handler?.Invoke(opened);
+                }
             }
         }
         catch (OperationCanceledException)

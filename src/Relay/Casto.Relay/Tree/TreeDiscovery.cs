@@ -51,6 +51,7 @@ public sealed partial class TreeDiscovery : IAsyncDisposable
     private readonly List<Task> _watchers = [];
     private readonly Dictionary<PeerId, TreeCandidate> _lan = [];
     private MdnsDiscovery? _mdns;
+    private Action<string>? _opened;
 
     private const int MaxLanPeers = 256; // what mDNS itself keeps (MdnsOptions.MaxPeers)
 
@@ -126,6 +127,33 @@ public sealed partial class TreeDiscovery : IAsyncDisposable
             found?.Invoke(members.Select(m => new TreeCandidate(m.PeerId, m.Addrs)));
         }
 
+        EnsureWatching();
+    }
+
+    /// <summary>
+    /// Reports every stream announced on the signal servers (their rooms with members, now and as they open) to
+    /// <paramref name="opened"/>, possibly more than once per name (once per server). Without signal servers, none.
+    /// </summary>
+    public async Task WatchStreamsAsync(Action<string> opened, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(opened);
+        lock (_lock)
+        {
+            _opened += opened;
+        }
+
+        EnsureWatching();
+        foreach (var client in _signals)
+        {
+            foreach (string room in await client.WatchRoomsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                opened(room);
+            }
+        }
+    }
+
+    private void EnsureWatching()
+    {
         lock (_lock)
         {
             if (_watchers.Count == 0 && _signals.Count > 0)
