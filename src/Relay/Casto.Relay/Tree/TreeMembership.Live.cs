@@ -10,20 +10,17 @@ public sealed partial class TreeMembership
 {
     /// <summary>Until the parent goes; when it handed us off, what keeps it (it forwards, we heartbeat) until the next parent flows.</summary>
     private async Task<PreviousParent?> LiveWithParentAsync(
-        TreeChannel channel, TreeCandidate parent, ForwardingSession session, ParentPosition at, long? lostAt, CancellationToken joining,
+        TreeChannel channel, TreeCandidate parent, ITreeLink session, ParentPosition at, long? lostAt, CancellationToken joining,
         CancellationToken cancellationToken)
     {
-        RtcPeerConnection upstream = session.Connection;
-        var firstPacket = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        RtcRtpHandler onPacket = (_, _) => firstPacket.TrySetResult();
-        upstream.RtpReceived += onPacket;
+        ITreeLink upstream = session;
         await upstream.WaitConnectedAsync(joining).ConfigureAwait(false);
         TimeProvider time = _node.Options.TimeProvider;
         _position.SetParent(parent, at.Depth, at.Path, at.Ancestors, at.Epoch);
         if (Interlocked.Exchange(ref _previous, null) is { } previous)
         {
             // The parent that handed us off keeps forwarding until the new stream flows; then it is told we left.
-            _ = EndWhenFlowingAsync(previous, firstPacket.Task, cancellationToken);
+            _ = EndWhenFlowingAsync(previous, upstream.FirstPacket, cancellationToken);
         }
         if (Interlocked.Increment(ref _parentsTaken) > 1)
         {
@@ -36,24 +33,23 @@ public sealed partial class TreeMembership
         CancellationToken watchingToken = watching.Token; // the state handler may run after the source is disposed
         string reason = "left";
         long lastHeard = time.GetTimestamp();
-        EventHandler<RtcPeerConnectionState> onState = (_, state) =>
+        Action<TreeLinkState> onState = state =>
         {
-            if (state is RtcPeerConnectionState.Failed or RtcPeerConnectionState.Closed)
+            if (state is TreeLinkState.Failed or TreeLinkState.Closed)
             {
                 reason = "media " + state;
                 CancelQuietly(watching);
             }
-            else if (state is RtcPeerConnectionState.Disconnected)
+            else if (state is TreeLinkState.Disconnected)
             {
                 // Media silent: the parent is gone only if its heartbeats stopped too (the source may just have paused).
                 _ = ConfirmSilenceAsync(upstream, () => Volatile.Read(ref lastHeard), () => { reason = "media and heartbeats silent"; CancelQuietly(watching); }, watchingToken);
             }
         };
-        upstream.ConnectionStateChanged += onState;
-        _ = firstPacket.Task.ContinueWith(
+        upstream.StateChanged += onState;
+        _ = upstream.FirstPacket.ContinueWith(
             _ =>
             {
-                upstream.RtpReceived -= onPacket;
                 if (lostAt is { } lost)
                 {
                     TimeSpan took = time.GetElapsedTime(lost);
@@ -99,8 +95,7 @@ public sealed partial class TreeMembership
         finally
         {
             Volatile.Write(ref _parentChannel, null);
-            upstream.ConnectionStateChanged -= onState;
-            upstream.RtpReceived -= onPacket;
+            upstream.StateChanged -= onState;
             await watching.CancelAsync().ConfigureAwait(false);
             if (kept is null)
             {
@@ -136,13 +131,13 @@ public sealed partial class TreeMembership
     }
 
     /// <summary>While the upstream stays disconnected: <paramref name="lost"/> once nothing was heard on the control stream for two heartbeat intervals either.</summary>
-    private async Task ConfirmSilenceAsync(RtcPeerConnection upstream, Func<long> lastHeard, Action lost, CancellationToken cancellationToken)
+    private async Task ConfirmSilenceAsync(ITreeLink upstream, Func<long> lastHeard, Action lost, CancellationToken cancellationToken)
     {
         TimeProvider time = _node.Options.TimeProvider;
         TimeSpan interval = _node.Options.HeartbeatInterval;
         try
         {
-            while (upstream.ConnectionState == RtcPeerConnectionState.Disconnected)
+            while (upstream.State == TreeLinkState.Disconnected)
             {
                 if (time.GetElapsedTime(lastHeard()) > 2 * interval)
                 {

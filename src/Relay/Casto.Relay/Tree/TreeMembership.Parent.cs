@@ -104,7 +104,7 @@ public sealed partial class TreeMembership
         PeerConnection connection = await _node.Host.DialAsync(candidate.PeerId, joining.Token).ConfigureAwait(false);
         StreamContext context = await connection.NewStreamAsync(TreeNode.Protocol, joining.Token).ConfigureAwait(false);
         var channel = new TreeChannel(context.Stream, options.MaxMessageSize);
-        ForwardingSession? session = null;
+        ITreeLink? session = null;
         PreviousParent? handedOff = null;
         try
         {
@@ -134,10 +134,10 @@ public sealed partial class TreeMembership
             // Nodes of one epoch carry the root's numbering: the new parent continues the old one's (no rebase downstream).
             ulong epoch = reply.Accept.Epoch;
             bool continues = epoch != 0 && epoch == _position.InputEpoch;
-            session = await _node.Forwarding.PullAsync(Stream, async (offer, ct) =>
+            session = await _node.Media.PullAsync(Stream, async (offer, ct) =>
             {
                 var description = new SessionDescription { Sdp = offer };
-                if (continues && _node.Forwarding.GetStream(Stream)?.ResumePoint is { } resume)
+                if (continues && _node.Media.ResumePoint(Stream) is var resume)
                 {
                     (description.ResumeVideo, description.ResumeAudio) = (resume.Video ?? 0, resume.Audio ?? 0);
                     if (resume.Video is null)

@@ -202,7 +202,7 @@ public sealed partial class TreeMembership : IAsyncDisposable
     }
 
     /// <summary>A parent that handed us off and still forwards until the next one flows; we keep heartbeating it.</summary>
-    private sealed record PreviousParent(ForwardingSession Session, TreeChannel Channel, CancellationTokenSource Beating, Task Sending)
+    private sealed record PreviousParent(ITreeLink Session, TreeChannel Channel, CancellationTokenSource Beating, Task Sending)
     {
         public async Task StopAsync()
         {

@@ -23,7 +23,7 @@ public sealed partial class TreeNode
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
             TreeChild? child = null;
             TreePosition? position = null;
-            ForwardingSession? session = null;
+            ITreeLink? session = null;
             bool pending = true;
             try
             {
@@ -38,7 +38,7 @@ public sealed partial class TreeNode
                         return;
                     }
 
-                    if (_forwarding.GetStream(join.Stream)?.Source is null)
+                    if (!_media.HasSource(join.Stream))
                     {
                         await RefuseAsync(channel, Refuse.Types.Reason.Busy, "Between parents: try again shortly.", stop.Token).ConfigureAwait(false);
                         return;
@@ -72,8 +72,9 @@ public sealed partial class TreeNode
                     await channel.WriteAsync(new TreeMessage { Accept = accept }, joinTimeout.Token).ConfigureAwait(false);
                     SessionDescription offer = (await channel.ExpectAsync(TreeMessage.BodyOneofCase.Offer, joinTimeout.Token).ConfigureAwait(false)).Offer;
                     var resume = new ResumePoint(offer.HasResumeVideo ? (ushort)offer.ResumeVideo : null, offer.HasResumeAudio ? (ushort)offer.ResumeAudio : null);
-                    session = await _forwarding.SubscribeAsync(join.Stream, offer.Sdp, resume, joinTimeout.Token).ConfigureAwait(false);
-                    await channel.WriteAsync(new TreeMessage { Answer = new SessionDescription { Sdp = session.Answer } }, joinTimeout.Token).ConfigureAwait(false);
+                    TreeSubscription subscription = await _media.SubscribeAsync(join.Stream, offer.Sdp, resume, joinTimeout.Token).ConfigureAwait(false);
+                    session = subscription.Link;
+                    await channel.WriteAsync(new TreeMessage { Answer = new SessionDescription { Sdp = subscription.Answer } }, joinTimeout.Token).ConfigureAwait(false);
                 }
 
                 Interlocked.Decrement(ref _pendingJoins);
@@ -165,7 +166,7 @@ public sealed partial class TreeNode
 
     /// <summary>The root's RTP-to-clock mapping to tell children: the root's newest arrival, or what our parent told us (none once we renumbered our children).</summary>
     private (uint RtpTimestamp, long UnixMicros)? OriginFor(TreePosition position) =>
-        position.IsRoot ? _forwarding.GetStream(position.Stream)?.NewestVideo : position.OwnDomain ? null : position.Origin;
+        position.IsRoot ? _media.NewestVideo(position.Stream) : position.OwnDomain ? null : position.Origin;
 
     /// <summary>Writes <paramref name="heartbeat"/>() every interval until cancelled or the stream fails.</summary>
     internal async Task SendHeartbeatsAsync(TreeChannel channel, Func<Heartbeat> heartbeat, CancellationToken cancellationToken)
@@ -210,17 +211,7 @@ public sealed partial class TreeNode
         }
     }
 
-    internal async Task EndQuietlyAsync(ForwardingSession session)
-    {
-        try
-        {
-            await _forwarding.EndAsync(session.Id).ConfigureAwait(false);
-        }
-        catch (ForwardingException)
-        {
-            // Already ended (its connection failed or closed).
-        }
-    }
+    internal Task EndQuietlyAsync(ITreeLink session) => _media.EndAsync(session);
 
     /// <summary>The joiner's addresses: those it sent (unparsable ones skipped), else what identify told the peer store.</summary>
     private List<Multiaddr> AddressesOf(StreamContext context, Join join)

@@ -21,7 +21,7 @@ public sealed partial class TreeNode : IAsyncDisposable
     public const string Protocol = "/casto/tree/1.0.0";
 
     private readonly CastoHost _host;
-    private readonly ForwardingNode _forwarding;
+    private readonly ITreeMedia _media;
     private readonly TreeNodeOptions _options;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
@@ -32,12 +32,18 @@ public sealed partial class TreeNode : IAsyncDisposable
 
     /// <summary>Serves the tree protocol on <paramref name="host"/>; media goes through <paramref name="forwarding"/>. Neither is owned.</summary>
     public TreeNode(CastoHost host, ForwardingNode forwarding, TreeNodeOptions? options = null)
+        : this(host, new ForwardingTreeMedia(forwarding ?? throw new ArgumentNullException(nameof(forwarding))), options)
+    {
+    }
+
+    /// <summary>The tree control over any media plane (the simulation's has no media).</summary>
+    internal TreeNode(CastoHost host, ITreeMedia media, TreeNodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(host);
-        ArgumentNullException.ThrowIfNull(forwarding);
+        ArgumentNullException.ThrowIfNull(media);
         _options = options ?? new TreeNodeOptions();
         _options.Validate();
-        (_host, _forwarding) = (host, forwarding);
+        (_host, _media) = (host, media);
         _logger = _options.LoggerFactory.CreateLogger<TreeNode>();
         host.SetStreamHandler(Protocol, HandleJoinAsync);
     }
@@ -147,7 +153,7 @@ public sealed partial class TreeNode : IAsyncDisposable
     /// <summary>From the broadcaster to here: our newest video packet's arrival minus the root's arrival of the same RTP time (90 kHz), in ms.</summary>
     internal double? Latency(TreePosition p)
     {
-        if (_forwarding.GetStream(p.Stream)?.NewestVideo is not { } newest)
+        if (_media.NewestVideo(p.Stream) is not { } newest)
         {
             return null;
         }
@@ -168,7 +174,7 @@ public sealed partial class TreeNode : IAsyncDisposable
 
     internal CastoHost Host => _host;
 
-    internal ForwardingNode Forwarding => _forwarding;
+    internal ITreeMedia Media => _media;
 
     internal TreeNodeOptions Options => _options;
 
