@@ -98,10 +98,43 @@ public sealed partial class TreeMembership
     private async Task<ParentOutcome> TryParentAsync(TreeCandidate candidate, long? lostAt, CancellationToken cancellationToken)
     {
         TreeNodeOptions options = _node.Options;
-        using var joining = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        joining.CancelAfter(options.JoinTimeout);
+        using var joinTimer = new CancellationTokenSource(options.JoinTimeout, options.TimeProvider);
+        using var joining = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, joinTimer.Token);
         _node.Host.PeerStore.AddAddresses(candidate.PeerId, candidate.Addresses);
+        bool dialled = _node.Host.FindConnection(candidate.PeerId) is null;
         PeerConnection connection = await _node.Host.DialAsync(candidate.PeerId, joining.Token).ConfigureAwait(false);
+        var outcome = ParentOutcome.NotTaken;
+        try
+        {
+            return outcome = await TryParentOverAsync(connection, candidate, lostAt, joining, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // A candidate that redirected or refused us keeps no connection we opened for it: a joiner walks down several
+            // nodes, and the root would otherwise hold one connection per joiner ever (and refuse dials at its limit).
+            // A parent that handed us off keeps its own: it forwards until the next parent flows.
+            if (dialled && outcome != ParentOutcome.HandedOff && !_node.IsNeighbour(candidate.PeerId))
+            {
+                _ = CloseQuietlyAsync(connection);
+            }
+        }
+    }
+
+    private static async Task CloseQuietlyAsync(PeerConnection connection)
+    {
+        try
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+        }
+    }
+
+    private async Task<ParentOutcome> TryParentOverAsync(
+        PeerConnection connection, TreeCandidate candidate, long? lostAt, CancellationTokenSource joining, CancellationToken cancellationToken)
+    {
+        TreeNodeOptions options = _node.Options;
         StreamContext context = await connection.NewStreamAsync(TreeNode.Protocol, joining.Token).ConfigureAwait(false);
         var channel = new TreeChannel(context.Stream, options.MaxMessageSize);
         ITreeLink? session = null;

@@ -27,9 +27,9 @@ public sealed partial class TreeNode
             bool pending = true;
             try
             {
-                using (var joinTimeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token))
+                using (var joinTimer = new CancellationTokenSource(_options.JoinTimeout, _options.TimeProvider))
+                using (var joinTimeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, joinTimer.Token))
                 {
-                    joinTimeout.CancelAfter(_options.JoinTimeout);
                     Join join = (await channel.ExpectAsync(TreeMessage.BodyOneofCase.Join, joinTimeout.Token).ConfigureAwait(false)).Join;
                     position = Position(join.Stream);
                     if (position is null)
@@ -188,8 +188,8 @@ public sealed partial class TreeNode
     /// <summary>The next message, or null at the end; a peer silent for <see cref="TreeNodeOptions.ParentTimeout"/> is an IOException.</summary>
     internal async ValueTask<TreeMessage?> ReadWithTimeoutAsync(TreeChannel channel, CancellationToken cancellationToken)
     {
-        using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        silence.CancelAfter(_options.ParentTimeout);
+        using var timer = new CancellationTokenSource(_options.ParentTimeout, _options.TimeProvider);
+        using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             return await channel.ReadAsync(silence.Token).ConfigureAwait(false);

@@ -176,6 +176,18 @@ public sealed partial class TreeNode : IAsyncDisposable
 
     internal ITreeMedia Media => _media;
 
+    /// <summary>The peer is a parent or a child of ours in some stream (its connection is in use).</summary>
+    internal bool IsNeighbour(PeerId peer)
+    {
+        TreePosition[] positions;
+        lock (_gate)
+        {
+            positions = [.. _positions.Values];
+        }
+
+        return positions.Any(p => peer.Equals(p.Parent) || p.ChildIds().Contains(peer));
+    }
+
     internal TreeNodeOptions Options => _options;
 
     internal ILogger Logger => _logger;
