@@ -8,7 +8,7 @@ public sealed class ParentRankingTests
     private static readonly PeerId Self = PeerIdOf();
 
     [Fact]
-    public void ShallowestWithRoomFirstThenMostRoomThenTheFullOnes()
+    public void ShallowestWithRoomFirstThenMostRoomThenTheFullOnesThenTheUnknown()
     {
         var full = Candidate(depth: 0, free: 0);
         var deep = Candidate(depth: 2, free: 2);
@@ -16,7 +16,7 @@ public sealed class ParentRankingTests
         var roomy = Candidate(depth: 1, free: 3);
         var unknown = Candidate(depth: int.MaxValue, free: -1);
         var ranked = ParentRanking.Rank([full, deep, unknown, shallow, roomy], Self, new HashSet<PeerId>());
-        Assert.Equal([roomy, shallow, deep, unknown, full], ranked);
+        Assert.Equal([roomy, shallow, deep, full, unknown], ranked);
     }
 
     [Fact]

@@ -4,8 +4,12 @@ namespace Casto.Relay.Tree;
 
 /// <summary>
 /// Which candidate parent to try first: never ourselves or one of our children (deeper descendants are caught by the
-/// path check on Accept, and refused by them); those with room before those known to be full (which only redirect); then shallowest first (the tree stays
-/// balanced: a node joins at the first level with room), then most free room, then the order they were learnt in. Pure.
+/// path check on Accept, and refused by them); nodes of known depth with room, then those known to be full (they
+/// redirect toward the shallowest room below them), then those of unknown depth (a seed or a room member, which may sit
+/// anywhere: taking one first would put us deep while shallower room exists). Nodes with room and unknown ones go
+/// shallowest first (the tree stays balanced: a node joins at the first level with room), then most free room, then
+/// the order they were learnt in; full ones in the order learnt (newest first: the walk follows the latest redirect
+/// down). Pure.
 /// </summary>
 internal static class ParentRanking
 {
@@ -26,10 +30,15 @@ internal static class ParentRanking
 
         ranked.Sort((a, b) =>
         {
-            int byRoom = (a.Candidate.Free == 0).CompareTo(b.Candidate.Free == 0);
+            int byRoom = Group(a.Candidate).CompareTo(Group(b.Candidate));
             if (byRoom != 0)
             {
                 return byRoom;
+            }
+
+            if (Group(a.Candidate) == 1)
+            {
+                return a.Order.CompareTo(b.Order); // full nodes: the latest redirect's first (it points at the shallowest room)
             }
 
             int byDepth = a.Candidate.Depth.CompareTo(b.Candidate.Depth);
@@ -43,4 +52,6 @@ internal static class ParentRanking
         });
         return ranked.ConvertAll(r => r.Candidate);
     }
+
+    private static int Group(TreeCandidate c) => c.Depth == int.MaxValue ? 2 : c.Free == 0 ? 1 : 0;
 }

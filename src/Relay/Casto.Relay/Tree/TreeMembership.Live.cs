@@ -171,6 +171,10 @@ public sealed partial class TreeMembership
         int children = _position.ChildCount;
         var h = new Heartbeat { Children = (uint)children, Free = (uint)Math.Max(_node.Options.MaxChildren - children, 0) };
         h.ChildrenWithRoom.Add(_position.ChildrenWithRoom(8).Select(c => c.ToWire()));
+        if (_position.RoomDepth(_node.Options.MaxChildren) is { } roomDepth)
+        {
+            h.RoomDepth = (uint)roomDepth;
+        }
         long now = _node.Options.TimeProvider.GetTimestamp();
         if (_lastReport == 0 || _node.Options.TimeProvider.GetElapsedTime(_lastReport, now) >= _node.Options.ReportInterval)
         {

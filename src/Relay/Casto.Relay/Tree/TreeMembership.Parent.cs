@@ -34,7 +34,7 @@ public sealed partial class TreeMembership
                     outcome = await TryParentAsync(candidate, lostAt, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is IOException or TreeException or ForwardingException or HostException
-                    or PeerConnectionException or TimeoutException or FormatException or OperationCanceledException)
+                    or PeerConnectionException or TimeoutException or FormatException or OperationCanceledException or ObjectDisposedException)
                 {
                     if (cancellationToken.IsCancellationRequested)
                     {
@@ -65,6 +65,11 @@ public sealed partial class TreeMembership
             }
 
             redirectRounds = 0;
+            lock (_gate)
+            {
+                _redirectedBy.Clear(); // a new walk from the top after the pause (or after a parent)
+            }
+
             if (outcome == ParentOutcome.NotTaken)
             {
                 try
@@ -148,6 +153,11 @@ public sealed partial class TreeMembership
             switch (reply.BodyCase)
             {
                 case TreeMessage.BodyOneofCase.Redirect:
+                    lock (_gate)
+                    {
+                        _redirectedBy.Add(candidate.PeerId);
+                    }
+
                     Learn(Candidates(reply.Redirect.Candidates));
                     return ParentOutcome.NotTaken;
                 case TreeMessage.BodyOneofCase.Refuse:

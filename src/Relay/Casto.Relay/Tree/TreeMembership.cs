@@ -27,6 +27,7 @@ public sealed partial class TreeMembership : IAsyncDisposable
     private long _parentsTaken;
     private int _disposed;
     private long _learnVersion;
+    private readonly HashSet<PeerId> _redirectedBy = []; // this walk down the tree: not asked again until a pause or a parent
     private TaskCompletionSource _found = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal TreeMembership(TreeNode node, TreePosition position, IEnumerable<TreeCandidate> seeds, CancellationToken closing)
@@ -100,7 +101,8 @@ public sealed partial class TreeMembership : IAsyncDisposable
     {
         lock (_gate)
         {
-            var descendants = _position.ChildIds();
+            var descendants = new HashSet<PeerId>(_position.ChildIds());
+            descendants.UnionWith(_redirectedBy);
             List<TreeCandidate> first = [.. _handOff.Where(c => !c.PeerId.Equals(_node.PeerId) && !descendants.Contains(c.PeerId))];
             _handOff = [];
             return [.. first, .. ParentRanking.Rank(_learnt.Concat(_seeds), _node.PeerId, descendants).Where(c => !first.Exists(f => f.PeerId.Equals(c.PeerId)))];

@@ -22,6 +22,9 @@ internal sealed class TreeChild(PeerId peerId, IReadOnlyList<Multiaddr> addresse
 
     public IReadOnlyList<TreeCandidate> WithRoom { get; set; } = [];
 
+    /// <summary>The shallowest depth at which its subtree has room (its heartbeat's <c>room_depth</c>); null: full or unknown.</summary>
+    public int? RoomDepth { get; set; }
+
     /// <summary>Its latest subtree report (itself first, breadth first, bounded) and the size of the whole subtree.</summary>
     public (Wire.NodeReport[] Entries, int Size) Subtree { get; set; } = ([], 1);
 }
@@ -219,10 +222,73 @@ internal sealed class TreePosition(string stream, PeerId self)
         lock (_gate)
         {
             int depth = Math.Max(Depth, 0) + 1;
-            return [.. _children.Values.Where(c => c.Free > 0).Select(c => c.AsCandidate(depth))
-                .Concat(_children.Values.SelectMany(c => c.WithRoom))
-                .Concat(_children.Values.Where(c => c.Free <= 0).Select(c => c.AsCandidate(depth)))
+            List<TreeCandidate> targets = [.. _children.Values.Where(c => c.Free > 0).OrderByDescending(c => c.Free).Select(c => c.AsCandidate(depth))
+                .Concat(_children.Values.SelectMany(c => c.WithRoom).Where(c => c.Free != 0).OrderBy(c => c.Depth).ThenByDescending(c => c.Free))
+                .Concat(_children.Values.Where(c => c.Free <= 0).OrderBy(c => c.RoomDepth ?? int.MaxValue).Select(c => c.AsCandidate(depth)))
                 .Take(limit)];
+            ReserveFirst(targets);
+            return targets;
+        }
+    }
+
+    /// <summary>
+    /// Under the lock: the joiner will take the first target with room; count that place as taken until the next
+    /// heartbeat says otherwise, so joiners arriving together (within a heartbeat) spread over the level instead of all
+    /// going to one node, which would push the rest a level down.
+    /// </summary>
+    private void ReserveFirst(List<TreeCandidate> targets)
+    {
+        if (targets.Count == 0 || targets[0].Free <= 0)
+        {
+            return;
+        }
+
+        PeerId first = targets[0].PeerId;
+        if (_children.TryGetValue(first, out var child))
+        {
+            child.Free--;
+            return;
+        }
+
+        foreach (var c in _children.Values)
+        {
+            int i = c.WithRoom.ToList().FindIndex(w => w.PeerId.Equals(first));
+            if (i >= 0)
+            {
+                var list = c.WithRoom.ToList();
+                list[i] = list[i] with { Free = list[i].Free - 1 };
+                c.WithRoom = list;
+                return;
+            }
+        }
+    }
+
+    /// <summary>The shallowest depth at which this node's subtree can take a node (see <see cref="TreeChild.RoomDepth"/>).</summary>
+    public int? RoomDepth(int maxChildren)
+    {
+        lock (_gate)
+        {
+            if (Depth < 0)
+            {
+                return null;
+            }
+
+            if (_children.Count < maxChildren)
+            {
+                return Depth;
+            }
+
+            int? best = null;
+            foreach (var c in _children.Values)
+            {
+                int? d = c.Free > 0 ? Depth + 1 : c.RoomDepth;
+                if (d is { } v && (best is null || v < best))
+                {
+                    best = v;
+                }
+            }
+
+            return best;
         }
     }
 }

@@ -1,0 +1,102 @@
+using Casto.Relay.Tree;
+using Casto.Stack.Transports.Memory;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Casto.TreeSim;
+
+/// <summary>Settings of one simulation run.</summary>
+internal sealed record SimSettings(int Nodes, int FanOut, TimeSpan JoinSpread, double CrashFraction, TimeSpan CrashSpread, TimeSpan Settle, int Seeds = 8, int Seed = 1);
+
+/// <summary>
+/// The real tree control (TreeNode, TreeMembership: heartbeats, redirects, rejoin) on thousands of nodes over the
+/// in-memory transport with a virtual clock: the clock moves in 10 ms steps once the thread pool has no work left, so
+/// the CPU needed per virtual second does not distort the timeouts. Media is left out (<see cref="SimTreeMedia"/>).
+/// </summary>
+internal sealed partial class TreeSimulation(SimSettings settings, TextWriter log) : IAsyncDisposable
+{
+    public const string Stream = "sim";
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly MemoryNetwork _network = new();
+    private readonly SimMediaNetwork _media = new();
+    private readonly List<SimNode> _nodes = [];
+    private readonly Random _random = new(settings.Seed);
+    private readonly DateTimeOffset _start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public IReadOnlyList<SimNode> Nodes => _nodes;
+
+    public TimeSpan Now => _clock.GetUtcNow() - _start;
+
+    private TreeNodeOptions Options(int fanOut) => new() { MaxChildren = fanOut, TimeProvider = _clock };
+
+    public async Task<SimNode> StartRootAsync()
+    {
+        var root = await SimNode.StartAsync(_network, _media, _clock, Options(settings.FanOut)).ConfigureAwait(false);
+        root.Media.Publish(Stream);
+        root.Tree.Broadcast(Stream);
+        root.JoinedAfter = TimeSpan.Zero;
+        _nodes.Add(root);
+        return root;
+    }
+
+    /// <summary>A joiner that knows the root and a few random members (what a signal room or provider records give).</summary>
+    public async Task<SimNode> JoinAsync()
+    {
+        var node = await SimNode.StartAsync(_network, _media, _clock, Options(settings.FanOut)).ConfigureAwait(false);
+        var live = _nodes.Where(n => !n.Killed).ToList();
+        var seeds = new List<TreeCandidate> { live[0].Tree.AsCandidate(Stream) with { Depth = int.MaxValue, Free = -1 } };
+        for (int i = 0; i < settings.Seeds && live.Count > 1; i++)
+        {
+            seeds.Add(live[_random.Next(1, live.Count)].Tree.AsCandidate(Stream) with { Depth = int.MaxValue, Free = -1 });
+        }
+
+        node.StartedAt = Now;
+        _nodes.Add(node);
+        node.Membership = node.Tree.Join(Stream, seeds);
+        return node;
+    }
+
+    /// <summary>Moves the virtual clock by <paramref name="span"/>, a step at a time, letting the pool finish each step's work.</summary>
+    public void Advance(TimeSpan span, Action? eachStep = null)
+    {
+        for (TimeSpan done = TimeSpan.Zero; done < span; done += Step)
+        {
+            _clock.Advance(Step);
+            Quiesce();
+            eachStep?.Invoke();
+        }
+    }
+
+    /// <summary>Waits until the thread pool has nothing queued and completes nothing more for a moment.</summary>
+    public static void Quiesce()
+    {
+        long last = -1;
+        for (int stable = 0; stable < 3;)
+        {
+            long done = ThreadPool.CompletedWorkItemCount;
+            stable = ThreadPool.PendingWorkItemCount == 0 && done == last ? stable + 1 : 0;
+            last = done;
+            Thread.Sleep(stable == 0 ? 0 : 1);
+        }
+    }
+
+    /// <summary>Records when each node first has the stream.</summary>
+    public void NoteJoins()
+    {
+        foreach (var n in _nodes)
+        {
+            if (n.JoinedAfter is null && !n.Killed && n.Media.HasSource(Stream))
+            {
+                n.JoinedAfter = Now - n.StartedAt;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var n in _nodes)
+        {
+            await n.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
