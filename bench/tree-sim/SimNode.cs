@@ -32,11 +32,11 @@ internal sealed class SimNode : IAsyncDisposable
 
     public bool Killed { get; private set; }
 
-    public static async Task<SimNode> StartAsync(MemoryNetwork network, SimMediaNetwork media, TimeProvider clock, TreeNodeOptions tree)
+    public static async Task<SimNode> StartAsync(MemoryNetwork network, SimMediaNetwork media, TimeProvider clock, TreeNodeOptions tree, TimeSpan latency)
     {
         var key = PrivateKey.Generate();
         var options = new HostOptions { Identity = key, TimeProvider = clock, MaxConnections = 1024 };
-        options.Transports.Add(new MemoryTransport(network));
+        options.Transports.Add(new DelayedTransport(new MemoryTransport(network), latency, clock));
         options.SecureChannels.Add(new NoiseSecureChannel(key));
         options.Muxers.Add(new YamuxMuxer(new YamuxOptions { MemoryPool = new BlockMemoryPool(16 * 1024, 4) }));
         options.ListenAddresses.Add(Multiaddr.Parse("/memory/0"));

@@ -1,11 +1,10 @@
 using Casto.Relay.Tree;
 using Casto.Stack.Transports.Memory;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Casto.TreeSim;
 
 /// <summary>Settings of one simulation run.</summary>
-internal sealed record SimSettings(int Nodes, int FanOut, TimeSpan JoinSpread, double CrashFraction, TimeSpan CrashSpread, TimeSpan Settle, int Seeds = 8, int Seed = 1);
+internal sealed record SimSettings(int Nodes, int FanOut, TimeSpan JoinSpread, double CrashFraction, TimeSpan CrashSpread, TimeSpan Settle, int Seeds = 8, int Seed = 1, double LatencyMs = 20);
 
 /// <summary>
 /// The real tree control (TreeNode, TreeMembership: heartbeats, redirects, rejoin) on thousands of nodes over the
@@ -16,7 +15,7 @@ internal sealed partial class TreeSimulation(SimSettings settings, TextWriter lo
 {
     public const string Stream = "sim";
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly VirtualClock _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly MemoryNetwork _network = new();
     private readonly SimMediaNetwork _media = new();
     private readonly List<SimNode> _nodes = [];
@@ -31,7 +30,7 @@ internal sealed partial class TreeSimulation(SimSettings settings, TextWriter lo
 
     public async Task<SimNode> StartRootAsync()
     {
-        var root = await SimNode.StartAsync(_network, _media, _clock, Options(settings.FanOut)).ConfigureAwait(false);
+        var root = await SimNode.StartAsync(_network, _media, _clock, Options(settings.FanOut), TimeSpan.FromMilliseconds(settings.LatencyMs)).ConfigureAwait(false);
         root.Media.Publish(Stream);
         root.Tree.Broadcast(Stream);
         root.JoinedAfter = TimeSpan.Zero;
@@ -42,7 +41,7 @@ internal sealed partial class TreeSimulation(SimSettings settings, TextWriter lo
     /// <summary>A joiner that knows the root and a few random members (what a signal room or provider records give).</summary>
     public async Task<SimNode> JoinAsync()
     {
-        var node = await SimNode.StartAsync(_network, _media, _clock, Options(settings.FanOut)).ConfigureAwait(false);
+        var node = await SimNode.StartAsync(_network, _media, _clock, Options(settings.FanOut), TimeSpan.FromMilliseconds(settings.LatencyMs)).ConfigureAwait(false);
         var live = _nodes.Where(n => !n.Killed).ToList();
         var seeds = new List<TreeCandidate> { live[0].Tree.AsCandidate(Stream) with { Depth = int.MaxValue, Free = -1 } };
         for (int i = 0; i < settings.Seeds && live.Count > 1; i++)
@@ -70,13 +69,19 @@ internal sealed partial class TreeSimulation(SimSettings settings, TextWriter lo
     /// <summary>Waits until the thread pool has nothing queued and completes nothing more for a moment.</summary>
     public static void Quiesce()
     {
+        // Nothing queued and nothing completed for three 150 µs looks (a running item completes within that: the work
+        // here is message handling and Noise handshakes, tens of µs each).
         long last = -1;
         for (int stable = 0; stable < 3;)
         {
             long done = ThreadPool.CompletedWorkItemCount;
             stable = ThreadPool.PendingWorkItemCount == 0 && done == last ? stable + 1 : 0;
             last = done;
-            Thread.Sleep(stable == 0 ? 0 : 1);
+            long until = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency * 150 / 1_000_000;
+            while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+            {
+                Thread.Yield();
+            }
         }
     }
 
