@@ -42,12 +42,14 @@ public sealed class CastoClient : IAsyncDisposable
     /// </summary>
     /// <exception cref="CastoException">
     /// <see cref="CastoError.StreamNotFound"/> when no frame came within <see cref="CastoOptions.JoinTimeout"/>;
-    /// <see cref="CastoError.SignalUnreachable"/>, <see cref="CastoError.AddressInUse"/>, <see cref="CastoError.KeyFile"/>.
+    /// <see cref="CastoError.SignalUnreachable"/>, <see cref="CastoError.AddressInUse"/>, <see cref="CastoError.KeyFile"/>;
+    /// <see cref="CastoError.InvalidOptions"/> when there is no way to find the stream (no mDNS, servers or peers).
     /// Nothing is left running after any exception.
     /// </exception>
     public async Task<CastoMedia> StartAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
+        Options.ValidateForViewer();
         long started = Options.TimeProvider.GetTimestamp();
         var peer = await CastoPeer.StartAsync(Options, root: false, cancellationToken).ConfigureAwait(false);
         CastoMedia? media = null;

@@ -91,8 +91,6 @@ public sealed partial class CastoOptions
         Check(MaxFrameSize is >= 1024 and <= 64 << 20, $"MaxFrameSize must be 1 KiB-64 MiB (got {MaxFrameSize}).");
         Check(TimeProvider is not null, "TimeProvider must not be null.");
         Check(KeyFile is null || KeyFile.Trim().Length > 0, "KeyFile must be a path or null (got an empty string).");
-        Check(Mdns || SignalServers.Count > 0 || BootstrapPeers.Count > 0,
-            "Nothing to find the stream with: enable Mdns, or give SignalServers or BootstrapPeers.");
         foreach (string s in SignalServers)
         {
             ParseAddress(s, nameof(SignalServers));
@@ -112,6 +110,11 @@ public sealed partial class CastoOptions
             Check(a.ValueOf(MultiaddrProtocol.Tcp) is not null, $"ListenAddresses entry '{s}' must be a TCP address such as /ip4/0.0.0.0/tcp/4001.");
         }
     }
+
+    /// <summary>A viewer needs a way to find the stream (a publisher does not: viewers find it).</summary>
+    internal void ValidateForViewer() =>
+        Check(Mdns || SignalServers.Count > 0 || BootstrapPeers.Count > 0,
+            "Mdns is off and there are no SignalServers or BootstrapPeers: a viewer has no way to find the stream.");
 
     /// <summary>Whether <paramref name="name"/> is a valid stream name.</summary>
     internal static bool IsValidStreamName(string? name) =>
