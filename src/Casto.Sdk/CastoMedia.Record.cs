@@ -6,7 +6,7 @@ namespace Casto.Sdk;
 public sealed partial class CastoMedia
 {
     /// <summary>
-    /// Records the stream to <paramref name="path"/> (created or overwritten) from the next key frame: an IVF file for
+    /// Records the stream to <paramref name="path"/> (created or overwritten) from a key frame (as <see cref="ReadFramesAsync"/>): an IVF file for
     /// VP8 (90 kHz timebase, the RTP timestamps), a raw Annex-B <c>.h264</c> stream for H.264. Runs until the stream
     /// ends, this media is disposed or <paramref name="cancellationToken"/> is cancelled; the file is complete in every
     /// case (cancelling is the way to stop recording, not an error). Returns the frames written.

@@ -50,7 +50,8 @@ public sealed partial class CastoMedia : IAsyncDisposable
     public Task Completion => _ended.Task;
 
     /// <summary>
-    /// The stream's frames from the next key frame on, until the stream ends, this media is disposed or
+    /// The stream's frames, starting at a key frame (the current group of pictures is replayed first, so reading starts
+    /// at once; a group longer than the queue is not kept and reading starts at the next key frame), until the stream ends, this media is disposed or
     /// <paramref name="cancellationToken"/> is cancelled (then <see cref="OperationCanceledException"/>). Dispose each
     /// frame. Each call is its own reader with a queue of <see cref="CastoOptions.FrameQueueCapacity"/> frames: when it
     /// falls behind, the oldest queued frame is dropped (counted in <see cref="CastoStats.FramesDropped"/>).

@@ -7,7 +7,9 @@ namespace Casto.Sdk;
 /// <summary>
 /// Assembles a watched stream's frames once (on the player's receive thread), counts them for the statistics and
 /// hands a pooled copy to each reader's bounded queue. A queue drops its oldest frame when full (memory returned,
-/// counted); a new reader starts at the next key frame.
+/// counted). The current group of pictures (from the last key frame, at most the queue capacity) is kept, so a new
+/// reader starts at once with it rather than waiting for the next key frame; a longer group is not kept (its reader
+/// starts at the next key frame).
 /// </summary>
 internal sealed class FrameHub : IPacketSink, IDisposable
 {
@@ -15,6 +17,8 @@ internal sealed class FrameHub : IPacketSink, IDisposable
     private readonly Func<double?> _latencyMs;
     private readonly Lock _gate = new();
     private FrameQueue[] _queues = [];
+    private readonly List<CastoFrame> _gop = [];
+    private bool _gopComplete;
     private RtpFrameAssembler? _assembler;
     private long _frames;
     private long _lostBefore;
@@ -77,14 +81,13 @@ internal sealed class FrameHub : IPacketSink, IDisposable
             {
                 _first.TrySetResult();
             }
-            if (_queues.Length == 0)
-            {
-                return;
-            }
-
             DateTimeOffset now = _options.TimeProvider.GetUtcNow();
             DateTimeOffset? capture = _latencyMs() is { } ms ? now - TimeSpan.FromMilliseconds(ms) : null;
             var castoCodec = codec == RtcCodec.H264 ? CastoCodec.H264 : CastoCodec.Vp8;
+            if (KeepInGop(key))
+            {
+                _gop.Add(new CastoFrame(castoCodec, key, header.Timestamp, now, capture, frame.Span));
+            }
             foreach (FrameQueue q in _queues)
             {
                 if (q.Started || key)
@@ -96,7 +99,41 @@ internal sealed class FrameHub : IPacketSink, IDisposable
         }
     }
 
-    /// <summary>A new reader's queue (bounded; the oldest frame goes when full).</summary>
+    /// <summary>The group of pictures so far: restarted at each key frame, given up when longer than a queue.</summary>
+    private bool KeepInGop(bool key)
+    {
+        if (key)
+        {
+            ClearGop();
+            _gopComplete = true;
+        }
+
+        if (!_gopComplete)
+        {
+            return false;
+        }
+
+        if (_gop.Count == _options.FrameQueueCapacity)
+        {
+            ClearGop(); // too long to replay: new readers wait for the next key frame
+            return false;
+        }
+
+        return true;
+    }
+
+    private void ClearGop()
+    {
+        foreach (CastoFrame f in _gop)
+        {
+            f.Dispose();
+        }
+
+        _gop.Clear();
+        _gopComplete = false;
+    }
+
+    /// <summary>A new reader's queue (bounded; the oldest frame goes when full), primed with the current group of pictures.</summary>
     public ChannelReader<CastoFrame> AddReader(out FrameQueue queue)
     {
         queue = new FrameQueue(this, _options.FrameQueueCapacity);
@@ -108,6 +145,12 @@ internal sealed class FrameHub : IPacketSink, IDisposable
             }
             else
             {
+                foreach (CastoFrame f in _gop)
+                {
+                    queue.Started = true;
+                    queue.Offer(new CastoFrame(f.Codec, f.IsKeyframe, f.RtpTimestamp, f.ReceivedAt, f.CaptureTime, f.Payload.Span));
+                }
+
                 _queues = [.. _queues, queue];
             }
         }
@@ -152,6 +195,7 @@ internal sealed class FrameHub : IPacketSink, IDisposable
         {
             _assembler?.Dispose();
             _assembler = null;
+            ClearGop();
         }
     }
 

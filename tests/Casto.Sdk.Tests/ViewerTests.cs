@@ -74,4 +74,34 @@ public sealed class ViewerTests
         Assert.Equal(media.PeerId, stats.PeerId);
         Assert.Equal(0, stats.FramesDropped); // nobody reads, and nothing is queued without a reader
     }
+
+    [Fact]
+    public async Task WhenThePublisherStopsTheStreamEndsAndReadersFinish()
+    {
+        using var cts = Loopback.Timeout();
+        var publisher = await Loopback.PublishClipAsync("ending", cts.Token);
+        var options = Loopback.Options("ending", publisher.Addresses);
+        options.EndedAfter = TimeSpan.FromSeconds(1);
+        await using var media = await new CastoClient(options).StartAsync(cts.Token);
+        int ended = 0;
+        media.Ended += (_, _) => Interlocked.Increment(ref ended);
+        var reading = Task.Run(async () =>
+        {
+            long n = 0;
+            await foreach (CastoFrame frame in media.ReadFramesAsync(cts.Token))
+            {
+                frame.Dispose();
+                n++;
+            }
+
+            return n;
+        });
+        await Task.Delay(500, cts.Token);
+        await publisher.DisposeAsync();
+
+        long read = await reading.WaitAsync(TimeSpan.FromSeconds(10), cts.Token); // the reader finished on its own
+        await media.Completion.WaitAsync(cts.Token);
+        Assert.True(read > 0);
+        Assert.Equal(1, Volatile.Read(ref ended));
+    }
 }
