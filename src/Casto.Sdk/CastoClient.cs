@@ -156,7 +156,7 @@ public sealed class CastoClient : IAsyncDisposable
     {
         lock (_gate)
         {
-            _open.RemoveAll(s => s is CastoMedia { Completion.IsCompleted: true });
+            _open.RemoveAll(s => s is CastoMedia { IsDisposed: true } or CastoPublisher { IsDisposed: true });
             _open.Add(session);
         }
     }

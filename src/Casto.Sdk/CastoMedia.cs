@@ -23,6 +23,9 @@ public sealed partial class CastoMedia : IAsyncDisposable
     private readonly Task _monitor;
     private int _disposed;
 
+    /// <summary>Whether <see cref="DisposeAsync"/> has run.</summary>
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
     internal CastoMedia(CastoPeer peer, TreeMembership membership)
     {
         (_peer, _membership) = (peer, membership);

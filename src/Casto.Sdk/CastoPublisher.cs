@@ -14,6 +14,9 @@ public sealed class CastoPublisher : IAsyncDisposable
     private readonly IAsyncDisposable _source;
     private int _disposed;
 
+    /// <summary>Whether <see cref="DisposeAsync"/> has run.</summary>
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
     internal CastoPublisher(CastoPeer peer, IAsyncDisposable source)
     {
         (_peer, _source) = (peer, source);
