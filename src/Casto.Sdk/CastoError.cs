@@ -26,4 +26,7 @@ public enum CastoError
 
     /// <summary>The key file could not be read or written.</summary>
     KeyFile,
+
+    /// <summary>mDNS could not start: no interface matches <see cref="CastoOptions.MdnsInterface"/>, or UDP 5353 cannot be used.</summary>
+    MdnsFailed,
 }

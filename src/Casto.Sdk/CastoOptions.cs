@@ -28,6 +28,9 @@ public sealed partial class CastoOptions
     /// <summary>Find and announce on the LAN with mDNS (no server needed). Default <see langword="true"/>.</summary>
     public bool Mdns { get; set; } = true;
 
+    /// <summary>The network interface mDNS uses, by name (<c>eth0</c>) or address; <see langword="null"/> (the default): every interface.</summary>
+    public string? MdnsInterface { get; set; }
+
     /// <summary>Viewers this peer relays the stream to (0: never relays). Default 2.</summary>
     public int MaxChildren { get; set; } = 2;
 

@@ -58,7 +58,7 @@ internal sealed class CastoPeer : IAsyncDisposable
         var casto = new CastoPeer(options, peer, key, loggers);
         try
         {
-            var discovery = new TreeDiscoveryOptions { Mdns = options.Mdns };
+            var discovery = new TreeDiscoveryOptions { Mdns = options.Mdns, MdnsInterface = options.MdnsInterface };
             foreach (string s in options.SignalServers)
             {
                 discovery.SignalServers.Add(Multiaddr.Parse(s));
@@ -75,7 +75,7 @@ internal sealed class CastoPeer : IAsyncDisposable
         catch (Exception ex) when (ex is IOException or SocketException)
         {
             await casto.DisposeAsync().ConfigureAwait(false);
-            throw new CastoException(CastoError.SignalUnreachable, $"Discovery failed to start: {ex.Message}", ex);
+            throw new CastoException(CastoError.MdnsFailed, $"mDNS could not start: {ex.Message}", ex);
         }
         catch
         {
