@@ -11,7 +11,7 @@ namespace Casto.Sdk;
 /// reader starts at once with it rather than waiting for the next key frame; a longer group is not kept (its reader
 /// starts at the next key frame).
 /// </summary>
-internal sealed class FrameHub : IPacketSink, IDisposable
+internal sealed partial class FrameHub : IPacketSink, IDisposable
 {
     private readonly CastoOptions _options;
     private readonly Func<double?> _latencyMs;
@@ -99,40 +99,6 @@ internal sealed class FrameHub : IPacketSink, IDisposable
         }
     }
 
-    /// <summary>The group of pictures so far: restarted at each key frame, given up when longer than a queue.</summary>
-    private bool KeepInGop(bool key)
-    {
-        if (key)
-        {
-            ClearGop();
-            _gopComplete = true;
-        }
-
-        if (!_gopComplete)
-        {
-            return false;
-        }
-
-        if (_gop.Count == _options.FrameQueueCapacity)
-        {
-            ClearGop(); // too long to replay: new readers wait for the next key frame
-            return false;
-        }
-
-        return true;
-    }
-
-    private void ClearGop()
-    {
-        foreach (CastoFrame f in _gop)
-        {
-            f.Dispose();
-        }
-
-        _gop.Clear();
-        _gopComplete = false;
-    }
-
     /// <summary>A new reader's queue (bounded; the oldest frame goes when full), primed with the current group of pictures.</summary>
     public ChannelReader<CastoFrame> AddReader(out FrameQueue queue)
     {
@@ -196,35 +162,6 @@ internal sealed class FrameHub : IPacketSink, IDisposable
             _assembler?.Dispose();
             _assembler = null;
             ClearGop();
-        }
-    }
-
-    /// <summary>One reader's bounded queue.</summary>
-    internal sealed class FrameQueue
-    {
-        private readonly Channel<CastoFrame> _channel;
-
-        public FrameQueue(FrameHub hub, int capacity) =>
-            _channel = Channel.CreateBounded<CastoFrame>(
-                new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
-                dropped =>
-                {
-                    dropped.Dispose();
-                    Interlocked.Increment(ref hub._dropped);
-                });
-
-        public bool Started { get; set; }
-
-        public ChannelReader<CastoFrame> Reader => _channel.Reader;
-
-        public ChannelWriter<CastoFrame> Writer => _channel.Writer;
-
-        public void Offer(CastoFrame frame)
-        {
-            if (!_channel.Writer.TryWrite(frame))
-            {
-                frame.Dispose(); // completed
-            }
         }
     }
 }
