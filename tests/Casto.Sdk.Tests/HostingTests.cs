@@ -47,4 +47,53 @@ public sealed class HostingTests
         Assert.Equal(CastoViewerState.Stopped, viewer.State);
         Assert.Null(viewer.Media);
     }
+
+    [Fact]
+    public async Task TheViewerKeepsLookingUntilTheStreamIsPublished()
+    {
+        using var cts = Loopback.Timeout(60);
+        int port = Loopback.FreeTcpPort(); // the publisher's address is known before it runs
+        var services = new ServiceCollection();
+        services.AddLogging();
+        string seed = "";
+        var publisherOptions = Loopback.Options("later");
+        publisherOptions.ListenAddresses[0] = $"/ip4/127.0.0.1/tcp/{port}";
+        publisherOptions.KeyFile = Path.Combine(Path.GetTempPath(), $"casto-key-{Guid.NewGuid():n}");
+        try
+        {
+            await using (var first = await new CastoClient(publisherOptions).PublishAsync(CastoSource.BuiltInClip, cts.Token))
+            {
+                seed = first.Addresses[0]; // the key file keeps the peer id for the second run
+            }
+
+            services.AddCasto(o =>
+            {
+                (o.Stream, o.Mdns, o.JoinTimeout) = ("later", false, TimeSpan.FromSeconds(1));
+                o.ListenAddresses.Add("/ip4/127.0.0.1/tcp/0");
+                o.BootstrapPeers.Add(seed);
+            });
+            await using var provider = services.BuildServiceProvider();
+            var viewer = provider.GetRequiredService<CastoViewer>();
+            var health = provider.GetRequiredService<HealthCheckService>();
+            await viewer.StartAsync(cts.Token);
+            await Task.Delay(TimeSpan.FromSeconds(1.5), cts.Token);
+            var looking = await health.CheckHealthAsync(cts.Token);
+            Assert.Equal(HealthStatus.Degraded, looking.Status);
+            Assert.Equal(CastoError.StreamNotFound, viewer.LastError?.Error);
+
+            await using var publisher = await new CastoClient(publisherOptions).PublishAsync(CastoSource.BuiltInClip, cts.Token);
+            while (viewer.State != CastoViewerState.Watching)
+            {
+                await Task.Delay(100, cts.Token);
+            }
+
+            Assert.Equal(publisher.PeerId, viewer.Media?.Stats.Parent);
+            await viewer.StopAsync(cts.Token);
+            Assert.Equal(CastoViewerState.Stopped, viewer.State);
+        }
+        finally
+        {
+            File.Delete(publisherOptions.KeyFile);
+        }
+    }
 }
