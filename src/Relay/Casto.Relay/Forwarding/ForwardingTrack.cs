@@ -33,6 +33,7 @@ internal sealed partial class ForwardingTrack : IDisposable
     private long _newestAtUnixMicros;
     private bool _hasKeyFrame;
     private ushort _keyFrameStart;
+    private uint _keyFrameTimestamp;
     private bool _disposed;
     private object? _source;
     private long _stale;
@@ -119,9 +120,11 @@ internal sealed partial class ForwardingTrack : IDisposable
                     // The first packet of a frame: every node times the same packet, so frame sizes do not skew latency.
                     (_newestTimestamp, _newestAtUnixMicros) = (header.Timestamp, (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10);
                 }
-                if (keyStart)
+                if (keyStart && !(_hasKeyFrame && header.Timestamp == _keyFrameTimestamp))
                 {
-                    (_hasKeyFrame, _keyFrameStart) = (true, seq);
+                    // One access unit may hold several key NAL units (H264: SPS, PPS, then the IDR slice, each its own
+                    // packet): a joiner starts at the first, or it would get the IDR without its parameter sets.
+                    (_hasKeyFrame, _keyFrameStart, _keyFrameTimestamp) = (true, seq, header.Timestamp);
                     _keyFrames++;
                 }
                 else if (_hasKeyFrame && (ushort)(seq - _keyFrameStart) >= _history.Capacity)
