@@ -63,7 +63,7 @@ internal sealed partial class RoutingTable
 
         foreach (var peer in peers.EnumerateArray())
         {
-            if (peer.ValueKind != JsonValueKind.Object || !peer.TryGetProperty("id", out var id)
+            if (peer.ValueKind != JsonValueKind.Object || !peer.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String
                 || !PeerId.TryParse(id.GetString(), out var peerId))
             {
                 continue;
