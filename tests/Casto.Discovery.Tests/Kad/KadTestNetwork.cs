@@ -10,7 +10,7 @@ using Casto.Stack.Transports.Memory;
 namespace Casto.Discovery.Tests.Kad;
 
 /// <summary>A set of C# DHT nodes on one in-memory network or on TCP loopback; disposing stops them all.</summary>
-internal sealed class KadTestNetwork : IAsyncDisposable
+public sealed class KadTestNetwork : IAsyncDisposable
 {
     private readonly MemoryNetwork? _memory;
 

@@ -1,6 +1,6 @@
 // js-libp2p 3.x Kademlia peer (@libp2p/kad-dht, server mode) for Casto's DHT interop tests. Loopback only.
 //   node --import ./polyfill.mjs kad.mjs
-// Prints {"peerId","addrs","protocols"}, then answers one JSON command per stdin line with one JSON stdout line:
+// Prints {"peerId","addrs","protocols"}, then answers one JSON command per stdin line with one JSON stdout line {"reply":ID,...}:
 //   {"cmd":"dial","addr":MA} {"cmd":"provide","cid":CID} {"cmd":"findProviders","cid":CID}
 //   {"cmd":"findPeer","peer":ID} {"cmd":"closest","key":HEX} {"cmd":"putPk"} {"cmd":"get","key":HEX}
 // passthroughMapper keeps loopback addresses in DHT answers; allowQueryWithZeroPeers lets provide() store locally
@@ -87,7 +87,7 @@ lines.on('line', async (line) => {
   } catch (err) {
     out = { error: String(err?.message ?? err) }
   }
-  console.log(JSON.stringify({ id: c.id, ...out }))
+  console.log(JSON.stringify({ reply: c.id, ...out }))
 })
 lines.on('close', async () => { await node.stop(); process.exit(0) })
 process.on('SIGTERM', async () => { await node.stop(); process.exit(0) })

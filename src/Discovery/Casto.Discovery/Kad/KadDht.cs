@@ -4,6 +4,7 @@ using Casto.Stack.Hosting;
 using Casto.Stack.Identity;
 using Casto.Stack.Multiaddrs;
 using Casto.Stack.Protocols.Identify;
+using Casto.Stack.Protocols.Ping;
 using Microsoft.Extensions.Logging;
 
 namespace Casto.Discovery.Kad;
@@ -72,7 +73,9 @@ public sealed partial class KadDht : IAsyncDisposable
 
     /// <summary>
     /// Attaches a DHT to <paramref name="host"/>. Pass the host's <paramref name="identify"/> service so peers that
-    /// advertise the protocol enter the routing table. Starts periodic maintenance (bucket refresh, expiry, republish).
+    /// advertise the protocol enter the routing table. In server mode the protocol is registered, and so is
+    /// <c>/ipfs/ping/1.0.0</c> if the host lacks it (js-libp2p only adds peers that answer a ping to its table).
+    /// Starts periodic maintenance (bucket refresh, expiry, republish).
     /// </summary>
     public static KadDht Create(CastoHost host, KadDhtOptions? options = null, IdentifyService? identify = null)
     {
@@ -83,6 +86,10 @@ public sealed partial class KadDht : IAsyncDisposable
         if (options.ServerMode)
         {
             host.SetStreamHandler(options.ProtocolId, dht.HandleStreamAsync);
+            if (!host.Protocols.Contains(PingProtocol.Id, StringComparer.Ordinal))
+            {
+                PingProtocol.Register(host); // js-libp2p pings a new contact before it enters its routing table
+            }
         }
 
         if (identify is not null)
