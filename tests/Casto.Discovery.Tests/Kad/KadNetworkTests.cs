@@ -1,11 +1,12 @@
+using Xunit.Abstractions;
 using System.Diagnostics;
 using Casto.Discovery.Kad;
 
 namespace Casto.Discovery.Tests.Kad;
 
-public sealed class KadNetworkTests
+public sealed class KadNetworkTests(ITestOutputHelper output)
 {
-    private static async Task EveryNodeFindsTheProvider(KadTestNetwork network, int count)
+    private async Task EveryNodeFindsTheProvider(KadTestNetwork network, int count)
     {
         var stream = KadKeys.ForStream("casto/live/" + count);
         var provider = network.Nodes[count / 3].Dht;
@@ -22,7 +23,7 @@ public sealed class KadNetworkTests
                 found |= p.PeerId == provider.PeerId && p.Addresses.Count > 0;
             }
 
-            lock (hops)
+            lock (hops) // hops 0: the node itself holds the record (it is one of the k closest to the key)
             {
                 hops.Add(stats.Hops);
                 misses += found ? 0 : 1;
@@ -30,6 +31,7 @@ public sealed class KadNetworkTests
         });
 
         Assert.Equal(0, misses);
+        output.WriteLine($"{count} nodes: hops max {hops.Max()}, mean {hops.Average():F2}, histogram {string.Join(' ', hops.GroupBy(h => h).OrderBy(g => g.Key).Select(g => $"{g.Key}:{g.Count()}"))}");
         var bound = (int)Math.Ceiling(Math.Log2(count));
         Assert.True(hops.Max() <= bound, $"max hops {hops.Max()} > log2({count}) = {bound}; mean {hops.Average():F2}");
     }
@@ -42,6 +44,26 @@ public sealed class KadNetworkTests
         await network.StartAsync(200);
         Assert.All(network.Nodes, n => Assert.True(n.Dht.RoutingTableSize >= 20, $"table of {n.Dht.RoutingTableSize}"));
         await EveryNodeFindsTheProvider(network, 200);
+        output.WriteLine($"routing tables: mean {network.Nodes.Average(n => n.Dht.RoutingTableSize):F1}, min {network.Nodes.Min(n => n.Dht.RoutingTableSize)}");
+
+        // full FIND_NODE lookups: the k closest peers of the whole network are found, within log2 N hops
+        var all = network.Nodes.Select(n => n.Host.PeerId).ToList();
+        var lookupHops = new List<int>();
+        for (var i = 0; i < 20; i++)
+        {
+            var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+            var point = KadId.FromKey(key);
+            var asker = network.Nodes[i * 7 % 200];
+            var result = await asker.Dht.GetClosestPeersAsync(key);
+            var expected = all.Where(p => p != asker.Host.PeerId)
+                .OrderBy(p => KadId.FromKey(p.Bytes), Comparer<KadId>.Create(point.CompareDistance)).Take(20).ToHashSet();
+            var overlap = result.Closest.Count(p => expected.Contains(p.PeerId));
+            Assert.True(overlap >= 18, $"only {overlap} of the 20 true closest found");
+            lookupHops.Add(result.Hops);
+        }
+
+        output.WriteLine($"FIND_NODE lookups: hops max {lookupHops.Max()}, mean {lookupHops.Average():F2}");
+        Assert.True(lookupHops.Max() <= (int)Math.Ceiling(Math.Log2(200)));
 
         // peer routing: a far node's addresses are found
         var target = network.Nodes[^1];
