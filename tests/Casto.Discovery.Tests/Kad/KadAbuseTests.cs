@@ -200,4 +200,26 @@ public sealed class KadAbuseTests
         Assert.False(await StreamIsResetAsync(context));
         Assert.Empty(await dht.FindProvidersAsync(cid).ToListAsync());
     }
+
+    [Fact]
+    public async Task Provider_keys_may_be_a_multihash_or_a_whole_cid_but_not_garbage()
+    {
+        await using var network = new KadTestNetwork();
+        var (server, dht) = await network.AddAsync();
+        var client = await network.StartHostAsync();
+        var connection = await client.DialAsync(server.ListenAddresses[0]);
+        var cid = KadKeys.ForStream("whole cid");
+
+        var add = new Pb.Message { Type = Pb.Message.Types.MessageType.AddProvider, Key = ByteString.CopyFrom(cid.ToBytes()) };
+        add.ProviderPeers.Add(PbPeer(client.PeerId.Bytes.ToArray(), client.ListenAddresses[0].Decapsulate(MultiaddrProtocol.P2p).Bytes.ToArray()));
+        var context = await connection.NewStreamAsync(KadDht.DefaultProtocolId);
+        await KadCodec.WriteAsync(context.Stream.Output, add, 1 << 16, default);
+        await context.Stream.Output.CompleteAsync();
+        Assert.False(await StreamIsResetAsync(context));
+        Assert.Contains(await dht.FindProvidersAsync(cid).ToListAsync(), p => p.PeerId == client.PeerId); // stored under the multihash
+
+        var garbage = await connection.NewStreamAsync(KadDht.DefaultProtocolId);
+        await KadCodec.WriteAsync(garbage.Stream.Output, new Pb.Message { Type = Pb.Message.Types.MessageType.GetProviders, Key = ByteString.CopyFrom([0xff, 0xff]) }, 1 << 16, default);
+        Assert.True(await StreamIsResetAsync(garbage));
+    }
 }

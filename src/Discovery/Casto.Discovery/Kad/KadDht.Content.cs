@@ -23,7 +23,15 @@ public sealed partial class KadDht
         _providers.Add(key, PeerId, self.Addresses);
         lock (_providedLock)
         {
-            _provided[Convert.ToHexString(key)] = (cid, _options.TimeProvider.GetUtcNow());
+            var name = Convert.ToHexString(key);
+            if (_provided.ContainsKey(name) || _provided.Count < _options.MaxProviderKeys)
+            {
+                _provided[name] = (cid, _options.TimeProvider.GetUtcNow()); // republished by maintenance
+            }
+            else
+            {
+                Interlocked.Increment(ref _unrepublished);
+            }
         }
 
         var closest = await GetClosestPeersAsync(key, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,6 @@
-using System.Globalization;
 using Casto.Stack.Hosting;
 using Casto.Stack.Identity;
+using Casto.Stack.Multiformats;
 using Google.Protobuf;
 using MessageType = Casto.Discovery.Kad.Pb.Message.Types.MessageType;
 
@@ -80,39 +80,9 @@ public sealed partial class KadDht
         return response;
     }
 
-    private Pb.Message HandleGetValue(Pb.Message request, PeerId from)
-    {
-        var response = Closer(new Pb.Message { Type = MessageType.GetValue, Key = request.Key }, request.Key, from);
-        var key = request.Key.Span;
-        if (_records.Get(key) is { } stored)
-        {
-            response.Record = MakeRecord(request.Key, stored.Value, stored.Received);
-        }
-        else if (PeerId.PublicKey is { } publicKey && key.SequenceEqual(KadKeys.ForPublicKey(PeerId)))
-        {
-            // our own key, when it is inlined in the peer id (Ed25519); other keys are served once put
-            response.Record = MakeRecord(request.Key, publicKey.Protobuf.ToArray(), _options.TimeProvider.GetUtcNow());
-        }
-
-        return response;
-    }
-
-    private Pb.Message HandlePutValue(Pb.Message request)
-    {
-        var record = request.Record ?? throw new KadException(KadError.MalformedMessage, "PUT_VALUE without a record.");
-        if (!record.Key.Equals(request.Key))
-        {
-            throw new KadException(KadError.InvalidRecord, "PUT_VALUE record key differs from the message key.");
-        }
-
-        var value = record.Value.ToByteArray();
-        ValidateRecord(request.Key.Span, value);
-        _records.Put(request.Key.Span, value);
-        return request; // the spec: echo the request
-    }
-
     private Pb.Message? HandleAddProvider(Pb.Message request, StreamContext context)
     {
+        var key = ProviderKey(request.Key);
         foreach (var provider in ParsePeers(request.ProviderPeers))
         {
             if (provider.PeerId != context.RemotePeer)
@@ -121,7 +91,7 @@ public sealed partial class KadDht
             }
 
             var addrs = provider.Addresses.Count > 0 ? provider.Addresses : [context.Connection.RemoteAddress];
-            _providers.Add(request.Key.Span, provider.PeerId, addrs);
+            _providers.Add(key, provider.PeerId, addrs);
         }
 
         return null;
@@ -130,7 +100,7 @@ public sealed partial class KadDht
     private Pb.Message HandleGetProviders(Pb.Message request, PeerId from)
     {
         var response = Closer(new Pb.Message { Type = MessageType.GetProviders, Key = request.Key }, request.Key, from);
-        foreach (var provider in _providers.Get(request.Key.Span))
+        foreach (var provider in _providers.Get(ProviderKey(request.Key)))
         {
             response.ProviderPeers.Add(ToPb(provider));
         }
@@ -138,30 +108,24 @@ public sealed partial class KadDht
         return response;
     }
 
-    private static Pb.Record MakeRecord(ByteString key, byte[] value, DateTimeOffset received) => new()
+    /// <summary>A provider key is a multihash (spec, js, go); a whole CID is accepted too and reduced to its multihash.</summary>
+    private static byte[] ProviderKey(ByteString key)
     {
-        Key = key,
-        Value = ByteString.CopyFrom(value),
-        TimeReceived = received.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-    };
-
-    /// <summary>Throws <see cref="KadException"/> (<see cref="KadError.InvalidRecord"/>) unless a validator accepts the record.</summary>
-    private void ValidateRecord(ReadOnlySpan<byte> key, byte[] value)
-    {
-        if (value.Length > _options.MaxRecordSize)
+        try
         {
-            throw new KadException(KadError.InvalidRecord, $"A record of {value.Length} bytes exceeds {_options.MaxRecordSize}.");
+            return Multihash.Parse(key.Span).Bytes.ToArray();
+        }
+        catch (FormatException)
+        {
         }
 
-        var ns = KadKeys.NamespaceOf(key);
-        if (ns is null || !_options.Validators.TryGetValue(ns, out var validator))
+        try
         {
-            throw new KadException(KadError.InvalidRecord, $"No validator for the namespace of the key ({ns ?? "none"}).");
+            return Cid.FromBytes(key.Span).Hash.Bytes.ToArray();
         }
-
-        if (!validator.Validate(key, value))
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
         {
-            throw new KadException(KadError.InvalidRecord, $"The /{ns}/ validator refused the record.");
+            throw new KadException(KadError.MalformedMessage, "A provider key is neither a multihash nor a CID.", ex);
         }
     }
 }

@@ -31,6 +31,7 @@ public sealed partial class KadDht : IAsyncDisposable
     private readonly IdentifyService? _identify;
     private Task _maintenance = Task.CompletedTask;
     private long _malformed;
+    private long _unrepublished;
 
     private KadDht(CastoHost host, KadDhtOptions options, IdentifyService? identify)
     {
@@ -66,8 +67,8 @@ public sealed partial class KadDht : IAsyncDisposable
     /// <summary>Inbound messages that were oversized or malformed (their streams were reset).</summary>
     public long MalformedMessages => Interlocked.Read(ref _malformed);
 
-    /// <summary>Peers, provider records and records dropped because a limit was reached.</summary>
-    public long Dropped => _table.Dropped + _providers.Dropped + _records.Dropped;
+    /// <summary>Peers, provider records, records and republish entries dropped because a limit was reached.</summary>
+    public long Dropped => _table.Dropped + _providers.Dropped + _records.Dropped + Interlocked.Read(ref _unrepublished);
 
     internal RoutingTable Table => _table;
 
