@@ -79,13 +79,22 @@ public sealed partial class KadDht
 
         var found = Channel.CreateBounded<KadPeer>(maxProviders);
         var bytes = ByteString.CopyFrom(key);
-        var lookup = RunProviderLookupAsync(key, bytes, seen, maxProviders, found.Writer, stats, cancellationToken);
-        await foreach (var provider in found.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken); // the caller may stop reading early
+        var lookup = RunProviderLookupAsync(key, bytes, seen, maxProviders, found.Writer, stats, stop.Token);
+        try
         {
-            yield return provider;
+            await foreach (var provider in found.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return provider;
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await lookup.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        await lookup.ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     private async Task RunProviderLookupAsync(byte[] key, ByteString bytes, HashSet<PeerId> seen, int max, ChannelWriter<KadPeer> writer,
