@@ -14,6 +14,8 @@ public sealed class KadJsFixture : IAsyncLifetime
 {
     private readonly KadTestNetwork _network = new(tcp: true);
 
+    public KadTestNetwork Network => _network;
+
     public JsKadPeer Js { get; private set; } = null!;
 
     public (CastoHost Host, KadDht Dht) A { get; private set; }
@@ -49,7 +51,7 @@ public sealed class KadJsInteropTests(KadJsFixture fixture) : IClassFixture<KadJ
     public async Task Js_has_the_csharp_server_in_its_routing_table_and_we_have_js()
     {
         Assert.Contains(KadDht.DefaultProtocolId, fixture.Js.Protocols);
-        Assert.True((await fixture.Js.RunAsync("table")).GetProperty("size").GetInt32() >= 1);
+        Assert.True((await fixture.Js.RunAsync("inTable", new { peer = fixture.A.Host.PeerId.ToString() })).GetProperty("present").GetBoolean());
         Assert.Contains(fixture.A.Dht.RoutingTablePeers, p => p.PeerId == fixture.JsPeer);
     }
 
@@ -112,5 +114,24 @@ public sealed class KadJsInteropTests(KadJsFixture fixture) : IClassFixture<KadJ
         var jsValue = await fixture.B.Dht.GetValueAsync(jsKey);
         Assert.NotNull(jsValue);
         Assert.True(fixture.JsPeer.Matches(PublicKey.FromProtobuf(jsValue)));
+    }
+
+    [Fact]
+    public async Task A_csharp_client_finds_providers_through_js_and_stays_out_of_its_table()
+    {
+        var cid = KadKeys.ForStream("interop/client-mode");
+        Assert.True(await fixture.A.Dht.ProvideAsync(cid) >= 1);
+        var (clientHost, client) = await fixture.Network.AddAsync(o =>
+        {
+            o.ServerMode = false;
+            o.BootstrapPeers.Add(Multiaddr.Parse(fixture.Js.Addresses[0]));
+        });
+        Assert.DoesNotContain(KadDht.DefaultProtocolId, clientHost.Protocols);
+        Assert.True(await client.BootstrapAsync() >= 1);
+        var providers = await client.FindProvidersAsync(cid, 1).ToListAsync();
+        Assert.Equal(fixture.A.Host.PeerId, Assert.Single(providers).PeerId);
+        await Task.Delay(500);
+        Assert.False((await fixture.Js.RunAsync("inTable", new { peer = clientHost.PeerId.ToString() })).GetProperty("present").GetBoolean());
+        Assert.True((await fixture.Js.RunAsync("inTable", new { peer = fixture.A.Host.PeerId.ToString() })).GetProperty("present").GetBoolean());
     }
 }

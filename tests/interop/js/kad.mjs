@@ -3,6 +3,7 @@
 // Prints {"peerId","addrs","protocols"}, then answers one JSON command per stdin line with one JSON stdout line {"reply":ID,...}:
 //   {"cmd":"dial","addr":MA} {"cmd":"provide","cid":CID} {"cmd":"findProviders","cid":CID}
 //   {"cmd":"findPeer","peer":ID} {"cmd":"closest","key":HEX} {"cmd":"putPk"} {"cmd":"get","key":HEX}
+//   {"cmd":"table"} (routing-table size) {"cmd":"inTable","peer":ID}
 // passthroughMapper keeps loopback addresses in DHT answers; allowQueryWithZeroPeers lets provide() store locally
 // (see docs in shared notes: js-libp2p behaviour).
 import { createInterface } from 'node:readline'
@@ -73,6 +74,8 @@ async function run (c) {
     }
     case 'table':
       return { size: node.services.dht.routingTable.size }
+    case 'inTable':
+      return { present: (await node.services.dht.routingTable.find(peerIdFromString(c.peer))) != null }
     default:
       throw new Error(`unknown command ${c.cmd}`)
   }
