@@ -37,18 +37,24 @@ public sealed partial class KadDht
     }
 
     /// <summary>
-    /// The value of <paramref name="key"/>: the local record if there is one, else the first value a GET_VALUE lookup
-    /// returns that the namespace's validator accepts (invalid values are ignored). Null when none was found.
+    /// The value of <paramref name="key"/> (kad-dht §Value retrieval): the local record counts as one answer; a GET_VALUE
+    /// lookup collects valid values (invalid ones are ignored) until <see cref="KadDhtOptions.GetValueQuorum"/> answers,
+    /// the namespace's validator picks the best, and peers that answered an older value are sent the best one (entry
+    /// correction). Null when no valid value was found.
     /// </summary>
     public async ValueTask<byte[]?> GetValueAsync(byte[] key, KadQueryStats? stats = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
+        var answers = new List<(KadPeer? From, byte[] Value)>();
         if (_records.Get(key) is { } local)
         {
-            return local.Value;
+            answers.Add((null, local.Value));
+            if (_options.GetValueQuorum <= 1)
+            {
+                return local.Value;
+            }
         }
 
-        byte[]? best = null;
         var bytes = ByteString.CopyFrom(key);
         var result = await LookupAsync(key, () => new Pb.Message { Type = MessageType.GetValue, Key = bytes }, (from, response) =>
         {
@@ -68,15 +74,36 @@ public sealed partial class KadDht
                 return false;
             }
 
-            best = value;
-            return true;
+            answers.Add((from, value));
+            return answers.Count >= _options.GetValueQuorum;
         }, cancellationToken).ConfigureAwait(false);
         Copy(result, stats);
-        if (best is not null)
+        if (answers.Count == 0)
         {
-            _records.Put(key, best);
+            return null;
         }
 
+        var validator = _options.Validators[KadKeys.NamespaceOf(key)!];
+        var best = answers[Math.Clamp(validator.SelectBest(key, [.. answers.Select(a => a.Value)]), 0, answers.Count - 1)].Value;
+        _records.Put(key, best);
+        await CorrectAsync(key, best, answers.Where(a => a.From is not null && !a.Value.AsSpan().SequenceEqual(best)).Select(a => a.From!), cancellationToken).ConfigureAwait(false);
         return best;
+    }
+
+    /// <summary>Sends the best value to peers that answered another one.</summary>
+    private async ValueTask CorrectAsync(byte[] key, byte[] best, IEnumerable<KadPeer> outdated, CancellationToken cancellationToken)
+    {
+        var request = new Pb.Message { Type = MessageType.PutValue, Key = ByteString.CopyFrom(key), Record = MakeRecord(ByteString.CopyFrom(key), best, _options.TimeProvider.GetUtcNow()) };
+        foreach (var peer in outdated)
+        {
+            try
+            {
+                await RequestAsync(peer, request, expectResponse: true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KadException ex)
+            {
+                _log.RequestFailed(peer.PeerId.ToString(), ex.Message);
+            }
+        }
     }
 }

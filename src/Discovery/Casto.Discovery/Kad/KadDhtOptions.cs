@@ -73,6 +73,9 @@ public sealed class KadDhtOptions
     /// <summary>Largest record value accepted (default 16 KiB).</summary>
     public int MaxRecordSize { get; set; } = 16 * 1024;
 
+    /// <summary>Valid values <see cref="KadDht.GetValueAsync"/> collects before it picks the best (default 1: the first; the local record counts).</summary>
+    public int GetValueQuorum { get; set; } = 1;
+
     /// <summary>Validators by record namespace (<c>/ns/…</c>); <c>pk</c> is built in. Records of other namespaces are refused.</summary>
     public IDictionary<string, IRecordValidator> Validators { get; } =
         new Dictionary<string, IRecordValidator>(StringComparer.Ordinal) { [KadKeys.PublicKeyNamespace] = new PublicKeyRecordValidator() };
@@ -112,6 +115,8 @@ public sealed class KadDhtOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxProvidersPerKey, 1, nameof(MaxProvidersPerKey));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRecords, 1, nameof(MaxRecords));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRecordSize, 1, nameof(MaxRecordSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(GetValueQuorum, 1, nameof(GetValueQuorum));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(GetValueQuorum, K, nameof(GetValueQuorum));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
         ArgumentNullException.ThrowIfNull(LoggerFactory, nameof(LoggerFactory));
     }

@@ -13,8 +13,6 @@ public enum KadError
     Unreachable,
     /// <summary>A record failed validation (unknown namespace, bad value).</summary>
     InvalidRecord,
-    /// <summary>No peer is known to query (empty routing table and no bootstrap peers).</summary>
-    NoPeers,
     /// <summary>The value, peer or providers were not found.</summary>
     NotFound,
 }
