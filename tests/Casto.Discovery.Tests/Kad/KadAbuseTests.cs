@@ -222,4 +222,24 @@ public sealed class KadAbuseTests
         await KadCodec.WriteAsync(garbage.Stream.Output, new Pb.Message { Type = Pb.Message.Types.MessageType.GetProviders, Key = ByteString.CopyFrom([0xff, 0xff]) }, 1 << 16, default);
         Assert.True(await StreamIsResetAsync(garbage));
     }
+
+    [Fact]
+    public async Task Many_ids_from_one_public_slash24_get_at_most_two_slots_per_bucket()
+    {
+        await using var network = new KadTestNetwork();
+        var (_, dht) = await network.AddAsync();
+        var self = dht.Table.SelfId;
+        var accepted = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            var sybil = PrivateKey.Generate().PeerId;
+            if (self.CommonPrefixLength(KadId.FromKey(sybil.Bytes)) == 0)
+            {
+                accepted += dht.AddPeer(sybil, [Multiaddr.Parse($"/ip4/198.51.100.{i % 250 + 1}/tcp/4001")]) ? 1 : 0;
+            }
+        }
+
+        Assert.Equal(2, accepted);
+        Assert.True(dht.Dropped > 0);
+    }
 }

@@ -127,4 +127,37 @@ public sealed class KadNetworkTests(ITestOutputHelper output)
         Assert.Equal(network.Nodes[5].Host.PeerId, e.PeerId);
         Assert.NotEmpty(e.Addrs);
     }
+
+    [Fact]
+    public async Task Routing_table_changes_are_reported_found_and_lost()
+    {
+        await using var network = new KadTestNetwork();
+        await network.StartAsync(3);
+        var (_, dht) = network.Nodes[0];
+        await using var discovery = new PeerDiscovery();
+        var events = discovery.Subscribe();
+        await discovery.AddAsync(new KadDiscoverySource(dht));
+        await discovery.StartAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var first = await events.ReadAsync(cts.Token); // the table's current peers are reported at start
+        Assert.Equal(DiscoveryEventKind.Found, first.Kind);
+
+        var (_, extra) = await network.AddAsync();
+        dht.AddPeer(extra.PeerId, [network.Nodes[^1].Host.ListenAddresses[0].Decapsulate(Casto.Stack.Multiaddrs.MultiaddrProtocol.P2p)]);
+        DiscoveryEvent e;
+        do
+        {
+            e = await events.ReadAsync(cts.Token);
+        }
+        while (e.PeerId != extra.PeerId);
+        Assert.Equal(DiscoveryEventKind.Found, e.Kind);
+
+        Assert.True(dht.Table.Remove(extra.PeerId));
+        do
+        {
+            e = await events.ReadAsync(cts.Token);
+        }
+        while (e.PeerId != extra.PeerId);
+        Assert.Equal(DiscoveryEventKind.Lost, e.Kind);
+    }
 }
