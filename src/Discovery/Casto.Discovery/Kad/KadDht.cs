@@ -56,7 +56,7 @@ public sealed partial class KadDht : IAsyncDisposable
     public PeerId PeerId => _host.PeerId;
 
     /// <summary>The options in use.</summary>
-    public KadDhtOptions Options => _options;
+    internal KadDhtOptions Options => _options;
 
     /// <summary>Peers in the routing table.</summary>
     public int RoutingTableSize => _table.Count;
