@@ -31,5 +31,10 @@ if (args.Length > 0 && args[0] == "mdns-discovery")
     return await MdnsDiscoveryBench.RunAsync(args);
 }
 
+if (args.Length > 0 && args[0] == "kad")
+{
+    return await KadBench.RunAsync(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(PerfMatrix).Assembly).Run(args);
 return 0;
