@@ -27,6 +27,7 @@ internal static class CastoCli
         root.Add(BroadcastCommand.Create(stdout, stderr));
         root.Add(RelayCommand.Create(stdout, stderr));
         root.Add(WatchCommand.Create(stdout, stderr));
+        root.Add(Casto.Cli.Dht.DhtCommand.Create(stdout, stderr));
         return root;
     }
 
