@@ -72,7 +72,8 @@ internal sealed partial class TreeSimulation(SimSettings settings, TextWriter lo
         // Nothing queued and nothing completed for three 150 µs looks (a running item completes within that: the work
         // here is message handling and Noise handshakes, tens of µs each).
         long last = -1;
-        for (int stable = 0; stable < 3;)
+        long giveUp = System.Diagnostics.Stopwatch.GetTimestamp() + (System.Diagnostics.Stopwatch.Frequency / 5); // 200 ms: busy beyond the simulation
+        for (int stable = 0; stable < 3 && System.Diagnostics.Stopwatch.GetTimestamp() < giveUp;)
         {
             long done = ThreadPool.CompletedWorkItemCount;
             stable = ThreadPool.PendingWorkItemCount == 0 && done == last ? stable + 1 : 0;
