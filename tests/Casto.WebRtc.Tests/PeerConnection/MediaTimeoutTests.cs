@@ -40,8 +40,8 @@ public sealed class MediaTimeoutTests(ITestOutputHelper output)
         var sending = Stopwatch.StartNew();
         while (sending.Elapsed < TimeSpan.FromMilliseconds(600))
         {
+            sends.Add(Stopwatch.GetTimestamp()); // before the send: the receiver may stamp its arrival before TrySendRtp returns
             Assert.True(pair.Sender.TrySendRtp(ConnectedPair.Rtp(pair.Sender, seq++)), "sent while connected");
-            sends.Add(Stopwatch.GetTimestamp());
             await Task.Delay(Period);
         }
 
