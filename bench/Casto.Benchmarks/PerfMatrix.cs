@@ -43,10 +43,10 @@ internal static partial class PerfMatrix
         {
             await using var listener = await Listener.StartAsync(server, js);
             rows[name] = await RunPairAsync(name, client, js, listener.Address, bytes, runs);
-            if (name == "C# ↔ C#" && File.Exists(Path.Combine(root, "artifacts", "casto-fast-start", "casto")))
+            if (name == "C# ↔ C#" && File.Exists(Path.Combine(root, "artifacts", "casto-aot", "casto")))
             {
-                // dotnet publish src/Relay/Casto.Cli -c Release -p:PublishProfile=fast-start (composite ReadyToRun)
-                rows["fast-start"] = await RunPairAsync("C# (fast-start publish) client → C#", [Path.Combine(root, "artifacts", "casto-fast-start", "casto")], js, listener.Address, bytes, runs);
+                // dotnet publish src/Relay/Casto.Cli -c Release -p:PublishProfile=native (NativeAOT)
+                rows["fast-start"] = await RunPairAsync("C# (NativeAOT) client → C#", [Path.Combine(root, "artifacts", "casto-aot", "casto")], js, listener.Address, bytes, runs);
             }
         }
 
@@ -58,7 +58,7 @@ internal static partial class PerfMatrix
     private static void PrintTargets(Dictionary<string, Row> rows, double rawProcesses)
     {
         Console.WriteLine();
-        foreach (var (label, row) in rows.Where(r => r.Key is "C# ↔ C#" or "fast-start").Select(r => (r.Key == "C# ↔ C#" ? "JIT client" : "fast-start client", r.Value)))
+        foreach (var (label, row) in rows.Where(r => r.Key is "C# ↔ C#" or "fast-start").Select(r => (r.Key == "C# ↔ C#" ? "JIT client" : "NativeAOT client", r.Value)))
         {
             var js = rows["js ↔ js"];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -32,6 +32,7 @@ internal sealed partial class TreeSimulation
 
         AdvanceUntil(settings.Settle, () => _nodes.All(n => n.JoinedAfter is not null));
         var formed = Snapshot("formed", wall.Elapsed.TotalSeconds, []);
+        log.WriteLine(Summary(formed));
         if (Environment.GetEnvironmentVariable("SIM_DEBUG") is not null)
         {
             foreach (var n in _nodes)

@@ -5,16 +5,16 @@ using Casto.Stack.Identity;
 using Casto.Stack.Multiaddrs;
 using Casto.Stack.Multiformats;
 using Google.Protobuf;
-using Pb = Casto.Discovery.Kad.Pb;
+using KadPb = Casto.Discovery.Kad.Pb;
 
 namespace Casto.Discovery.Tests.Kad;
 
 /// <summary>Hostile or broken peers: oversized and malformed messages, bogus closer peers, invalid records, silence.</summary>
 public sealed class KadAbuseTests
 {
-    private static Pb.Message.Types.Peer PbPeer(byte[] id, params byte[][] addrs)
+    private static KadPb.Message.Types.Peer PbPeer(byte[] id, params byte[][] addrs)
     {
-        var peer = new Pb.Message.Types.Peer { Id = ByteString.CopyFrom(id) };
+        var peer = new KadPb.Message.Types.Peer { Id = ByteString.CopyFrom(id) };
         foreach (var a in addrs)
         {
             peer.Addrs.Add(ByteString.CopyFrom(a));
@@ -24,7 +24,7 @@ public sealed class KadAbuseTests
     }
 
     /// <summary>A host that serves the kad protocol with <paramref name="answer"/> (null: read and never answer).</summary>
-    private static async Task<CastoHost> FakeServerAsync(KadTestNetwork network, Func<StreamContext, Pb.Message, Pb.Message>? answer)
+    private static async Task<CastoHost> FakeServerAsync(KadTestNetwork network, Func<StreamContext, KadPb.Message, KadPb.Message>? answer)
     {
         var host = await network.StartHostAsync();
         host.SetStreamHandler(KadDht.DefaultProtocolId, async (context, ct) =>
@@ -83,14 +83,14 @@ public sealed class KadAbuseTests
         Assert.True(await StreamIsResetAsync(garbage));
 
         var noKey = await connection.NewStreamAsync(KadDht.DefaultProtocolId);
-        await KadCodec.WriteAsync(noKey.Stream.Output, new Pb.Message { Type = Pb.Message.Types.MessageType.GetProviders }, 1 << 16, default);
+        await KadCodec.WriteAsync(noKey.Stream.Output, new KadPb.Message { Type = KadPb.Message.Types.MessageType.GetProviders }, 1 << 16, default);
         Assert.True(await StreamIsResetAsync(noKey));
         Assert.Equal(3, dht.MalformedMessages); // oversized, garbage, and a GET_PROVIDERS without key
 
         var good = await connection.NewStreamAsync(KadDht.DefaultProtocolId);
-        await KadCodec.WriteAsync(good.Stream.Output, new Pb.Message { Type = Pb.Message.Types.MessageType.Ping }, 1 << 16, default);
+        await KadCodec.WriteAsync(good.Stream.Output, new KadPb.Message { Type = KadPb.Message.Types.MessageType.Ping }, 1 << 16, default);
         var pong = await KadCodec.ReadAsync(good.Stream.Input, 1 << 16, default);
-        Assert.Equal(Pb.Message.Types.MessageType.Ping, pong!.Type);
+        Assert.Equal(KadPb.Message.Types.MessageType.Ping, pong!.Type);
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class KadAbuseTests
         CastoHost? self = null;
         var fake = await FakeServerAsync(network, (context, request) =>
         {
-            var response = new Pb.Message { Type = request.Type, Key = request.Key };
+            var response = new KadPb.Message { Type = request.Type, Key = request.Key };
             var me = context.Connection.LocalAddress.Bytes.ToArray();
             response.CloserPeers.Add(PbPeer(self!.PeerId.Bytes.ToArray(), me)); // itself
             response.CloserPeers.Add(PbPeer(context.RemotePeer.Bytes.ToArray(), me)); // the asker
@@ -167,18 +167,18 @@ public sealed class KadAbuseTests
         // a remote PUT_VALUE of a bad record: stream reset, nothing stored
         var client = await network.StartHostAsync();
         var context = await (await client.DialAsync(host.ListenAddresses[0])).NewStreamAsync(KadDht.DefaultProtocolId);
-        var record = new Pb.Record { Key = ByteString.CopyFrom(key), Value = ByteString.CopyFrom(other.PublicKey.Protobuf) };
-        await KadCodec.WriteAsync(context.Stream.Output, new Pb.Message { Type = Pb.Message.Types.MessageType.PutValue, Key = record.Key, Record = record }, 1 << 16, default);
+        var record = new KadPb.Record { Key = ByteString.CopyFrom(key), Value = ByteString.CopyFrom(other.PublicKey.Protobuf) };
+        await KadCodec.WriteAsync(context.Stream.Output, new KadPb.Message { Type = KadPb.Message.Types.MessageType.PutValue, Key = record.Key, Record = record }, 1 << 16, default);
         Assert.True(await StreamIsResetAsync(context));
 
         // a peer answering GET_VALUE with a forged /pk/ record is ignored
         var liar = PrivateKey.Generate().PeerId;
         var liarKey = KadKeys.ForPublicKey(liar);
-        var fake = await FakeServerAsync(network, (_, request) => new Pb.Message
+        var fake = await FakeServerAsync(network, (_, request) => new KadPb.Message
         {
             Type = request.Type,
             Key = request.Key,
-            Record = new Pb.Record { Key = request.Key, Value = ByteString.CopyFrom(other.PublicKey.Protobuf) },
+            Record = new KadPb.Record { Key = request.Key, Value = ByteString.CopyFrom(other.PublicKey.Protobuf) },
         });
         var (_, asker) = await network.AddAsync();
         asker.AddPeer(fake.PeerId, [fake.ListenAddresses[0].Decapsulate(MultiaddrProtocol.P2p)]);
@@ -193,7 +193,7 @@ public sealed class KadAbuseTests
         var client = await network.StartHostAsync();
         var context = await (await client.DialAsync(server.ListenAddresses[0])).NewStreamAsync(KadDht.DefaultProtocolId);
         var cid = KadKeys.ForStream("spoofed");
-        var message = new Pb.Message { Type = Pb.Message.Types.MessageType.AddProvider, Key = ByteString.CopyFrom(cid.Hash.Bytes) };
+        var message = new KadPb.Message { Type = KadPb.Message.Types.MessageType.AddProvider, Key = ByteString.CopyFrom(cid.Hash.Bytes) };
         message.ProviderPeers.Add(PbPeer(PrivateKey.Generate().PeerId.Bytes.ToArray(), Multiaddr.Parse("/memory/5").Bytes.ToArray()));
         await KadCodec.WriteAsync(context.Stream.Output, message, 1 << 16, default);
         await context.Stream.Output.CompleteAsync();
@@ -210,7 +210,7 @@ public sealed class KadAbuseTests
         var connection = await client.DialAsync(server.ListenAddresses[0]);
         var cid = KadKeys.ForStream("whole cid");
 
-        var add = new Pb.Message { Type = Pb.Message.Types.MessageType.AddProvider, Key = ByteString.CopyFrom(cid.ToBytes()) };
+        var add = new KadPb.Message { Type = KadPb.Message.Types.MessageType.AddProvider, Key = ByteString.CopyFrom(cid.ToBytes()) };
         add.ProviderPeers.Add(PbPeer(client.PeerId.Bytes.ToArray(), client.ListenAddresses[0].Decapsulate(MultiaddrProtocol.P2p).Bytes.ToArray()));
         var context = await connection.NewStreamAsync(KadDht.DefaultProtocolId);
         await KadCodec.WriteAsync(context.Stream.Output, add, 1 << 16, default);
@@ -219,7 +219,7 @@ public sealed class KadAbuseTests
         Assert.Contains(await dht.FindProvidersAsync(cid).ToListAsync(), p => p.PeerId == client.PeerId); // stored under the multihash
 
         var garbage = await connection.NewStreamAsync(KadDht.DefaultProtocolId);
-        await KadCodec.WriteAsync(garbage.Stream.Output, new Pb.Message { Type = Pb.Message.Types.MessageType.GetProviders, Key = ByteString.CopyFrom([0xff, 0xff]) }, 1 << 16, default);
+        await KadCodec.WriteAsync(garbage.Stream.Output, new KadPb.Message { Type = KadPb.Message.Types.MessageType.GetProviders, Key = ByteString.CopyFrom([0xff, 0xff]) }, 1 << 16, default);
         Assert.True(await StreamIsResetAsync(garbage));
     }
 

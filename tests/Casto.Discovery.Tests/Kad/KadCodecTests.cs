@@ -2,37 +2,37 @@ using System.Buffers;
 using Casto.Discovery.Kad;
 using Casto.Stack.Multiformats;
 using Google.Protobuf;
-using Pb = Casto.Discovery.Kad.Pb;
+using KadPb = Casto.Discovery.Kad.Pb;
 
 namespace Casto.Discovery.Tests.Kad;
 
 public sealed class KadCodecTests
 {
-    private static byte[] Encode(Pb.Message message, int max = 64 * 1024)
+    private static byte[] Encode(KadPb.Message message, int max = 64 * 1024)
     {
         var writer = new ArrayBufferWriter<byte>();
         KadCodec.Write(message, writer, max);
         return writer.WrittenSpan.ToArray();
     }
 
-    private static Pb.Message? Decode(byte[] bytes, int max = 64 * 1024) =>
+    private static KadPb.Message? Decode(byte[] bytes, int max = 64 * 1024) =>
         KadCodec.TryRead(new ReadOnlySequence<byte>(bytes), max, out var message, out _) ? message : null;
 
-    private static Gen<Pb.Message> Messages() =>
+    private static Gen<KadPb.Message> Messages() =>
         Gen.Choose(0, 5).SelectMany(type => Gen.ArrayOf(Gen.Choose(0, 255).Select(b => (byte)b)).SelectMany(key =>
             Gen.Choose(0, 25).Select(peers =>
             {
-                var m = new Pb.Message { Type = (Pb.Message.Types.MessageType)type, Key = ByteString.CopyFrom(key) };
+                var m = new KadPb.Message { Type = (KadPb.Message.Types.MessageType)type, Key = ByteString.CopyFrom(key) };
                 for (var i = 0; i < peers; i++)
                 {
-                    var peer = new Pb.Message.Types.Peer { Id = ByteString.CopyFrom(key.Concat(BitConverter.GetBytes(i)).ToArray()) };
+                    var peer = new KadPb.Message.Types.Peer { Id = ByteString.CopyFrom(key.Concat(BitConverter.GetBytes(i)).ToArray()) };
                     peer.Addrs.Add(ByteString.CopyFrom([4, 127, 0, 0, (byte)i, 6, 0x10, 0]));
                     (i % 2 == 0 ? m.CloserPeers : m.ProviderPeers).Add(peer);
                 }
 
                 if (type is 0 or 1)
                 {
-                    m.Record = new Pb.Record { Key = m.Key, Value = ByteString.CopyFrom(key.Reverse().ToArray()), TimeReceived = "2026-01-01T00:00:00.000Z" };
+                    m.Record = new KadPb.Record { Key = m.Key, Value = ByteString.CopyFrom(key.Reverse().ToArray()), TimeReceived = "2026-01-01T00:00:00.000Z" };
                 }
 
                 return m;
@@ -45,7 +45,7 @@ public sealed class KadCodecTests
     [Fact]
     public void A_split_message_needs_more_bytes_until_complete()
     {
-        var bytes = Encode(new Pb.Message { Type = Pb.Message.Types.MessageType.FindNode, Key = ByteString.CopyFrom(new byte[100]) });
+        var bytes = Encode(new KadPb.Message { Type = KadPb.Message.Types.MessageType.FindNode, Key = ByteString.CopyFrom(new byte[100]) });
         for (var cut = 0; cut < bytes.Length; cut++)
         {
             Assert.Null(Decode(bytes[..cut]));
@@ -66,7 +66,7 @@ public sealed class KadCodecTests
     [Fact]
     public void Writing_an_oversized_message_throws()
     {
-        var big = new Pb.Message { Key = ByteString.CopyFrom(new byte[5000]) };
+        var big = new KadPb.Message { Key = ByteString.CopyFrom(new byte[5000]) };
         Assert.Equal(KadError.MessageTooLarge, Assert.Throws<KadException>(() => Encode(big, max: 1024)).Error);
     }
 

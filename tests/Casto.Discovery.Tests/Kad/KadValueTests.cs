@@ -1,7 +1,7 @@
 using Casto.Discovery.Kad;
 using Casto.Stack.Hosting;
 using Google.Protobuf;
-using Pb = Casto.Discovery.Kad.Pb;
+using KadPb = Casto.Discovery.Kad.Pb;
 
 namespace Casto.Discovery.Tests.Kad;
 
@@ -17,7 +17,7 @@ public sealed class KadValueTests
             values.Select((v, i) => (v[0], i)).Max().i;
     }
 
-    private static async Task<Pb.Message> RawAsync(CastoHost from, CastoHost to, Pb.Message request)
+    private static async Task<KadPb.Message> RawAsync(CastoHost from, CastoHost to, KadPb.Message request)
     {
         var context = await (await from.DialAsync(to.ListenAddresses[0])).NewStreamAsync(KadDht.DefaultProtocolId);
         await KadCodec.WriteAsync(context.Stream.Output, request, 1 << 16, default);
@@ -40,12 +40,12 @@ public sealed class KadValueTests
 
         // node 2 alone gets version 2, behind everyone's back
         var client = await network.StartHostAsync();
-        var record = new Pb.Record { Key = ByteString.CopyFrom(key), Value = ByteString.CopyFrom([2]) };
-        var echo = await RawAsync(client, network.Nodes[2].Host, new Pb.Message { Type = Pb.Message.Types.MessageType.PutValue, Key = record.Key, Record = record });
+        var record = new KadPb.Record { Key = ByteString.CopyFrom(key), Value = ByteString.CopyFrom([2]) };
+        var echo = await RawAsync(client, network.Nodes[2].Host, new KadPb.Message { Type = KadPb.Message.Types.MessageType.PutValue, Key = record.Key, Record = record });
         Assert.Equal(record.Value, echo.Record.Value);
 
         Assert.Equal([2], await network.Nodes[4].Dht.GetValueAsync(key));
-        var corrected = await RawAsync(client, network.Nodes[0].Host, new Pb.Message { Type = Pb.Message.Types.MessageType.GetValue, Key = record.Key });
+        var corrected = await RawAsync(client, network.Nodes[0].Host, new KadPb.Message { Type = KadPb.Message.Types.MessageType.GetValue, Key = record.Key });
         Assert.Equal([2], corrected.Record.Value.ToByteArray()); // node 0 answered version 1 and was sent version 2
     }
 }

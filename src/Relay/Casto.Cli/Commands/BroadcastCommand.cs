@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json.Nodes;
 using Casto.Relay.Tree;
 using Casto.WebRtc.Codecs;
 using Casto.WebRtc.Media;
@@ -76,12 +77,12 @@ internal static class BroadcastCommand
             {
                 var video = cli.Peer.Forwarding.GetStream(name)?.GetStats().Video ?? default;
                 long upload = (long)meter.Read(video, TimeProvider.System.GetTimestamp());
-                await CliRun.WriteJsonLineAsync(stdout, new
+                await CliRun.WriteJsonLineAsync(stdout, new JsonObject
                 {
-                    stream = name,
-                    peerId = cli.Peer.PeerId.ToString(),
-                    children = cli.Peer.Tree.GetStatus(name)?.Children ?? 0,
-                    uploadKbps = upload,
+                    ["stream"] = name,
+                    ["peerId"] = cli.Peer.PeerId.ToString(),
+                    ["children"] = cli.Peer.Tree.GetStatus(name)?.Children ?? 0,
+                    ["uploadKbps"] = upload,
                 }, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -143,7 +144,7 @@ internal static class BroadcastCommand
         {
             pc.SetRemoteDescription(RtcSdpType.Answer, body);
             await pc.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
-            await CliRun.WriteJsonLineAsync(stdout, new { stream = name, resource = resource.ToString() }, cancellationToken).ConfigureAwait(false);
+            await CliRun.WriteJsonLineAsync(stdout, new JsonObject { ["stream"] = name, ["resource"] = resource.ToString() }, cancellationToken).ConfigureAwait(false);
             var sending = RtcClipSender.SendAsync(pc, clip, loop: true, cancellationToken: cancellationToken);
             await ReportAsync(pc, sending, stdout, cancellationToken).ConfigureAwait(false);
             return pc.ConnectionState == RtcPeerConnectionState.Failed ? CastoCli.Failed : CastoCli.Ok;
@@ -178,13 +179,13 @@ internal static class BroadcastCommand
         while (!sending.IsCompleted && await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
         {
             var stats = pc.GetStats();
-            await CliRun.WriteJsonLineAsync(stdout, new
+            await CliRun.WriteJsonLineAsync(stdout, new JsonObject
             {
-                packetsSent = stats.PacketsSent,
-                bitrateKbps = (stats.BytesSent - lastBytes) * 8 / 1000,
-                nacks = stats.NacksReceived,
-                plis = stats.PlisReceived,
-                state = pc.ConnectionState.ToString().ToLowerInvariant(),
+                ["packetsSent"] = stats.PacketsSent,
+                ["bitrateKbps"] = (stats.BytesSent - lastBytes) * 8 / 1000,
+                ["nacks"] = stats.NacksReceived,
+                ["plis"] = stats.PlisReceived,
+                ["state"] = pc.ConnectionState.ToString().ToLowerInvariant(),
             }, cancellationToken).ConfigureAwait(false);
             lastBytes = stats.BytesSent;
         }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Casto.Cli.Commands;
 
@@ -6,11 +6,14 @@ namespace Casto.Cli.Commands;
 internal static class CliRun
 {
     /// <summary>Writes <paramref name="value"/> as one JSON line and flushes (scripts wait for it).</summary>
-    public static async Task WriteJsonLineAsync(TextWriter stdout, object value, CancellationToken cancellationToken)
+    public static async Task WriteJsonLineAsync(TextWriter stdout, JsonNode value, CancellationToken cancellationToken)
     {
-        await stdout.WriteLineAsync(JsonSerializer.Serialize(value)).ConfigureAwait(false);
+        await stdout.WriteLineAsync(value.ToJsonString()).ConfigureAwait(false);
         await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>A JSON array of strings (JSON nodes need no reflection: the tool publishes with NativeAOT).</summary>
+    public static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)v)]);
 
     /// <summary>A token that fires on SIGINT/SIGTERM or after <paramref name="seconds"/> (0: never by itself).</summary>
     public static CancellationTokenSource Limit(double seconds, CancellationToken cancellationToken)

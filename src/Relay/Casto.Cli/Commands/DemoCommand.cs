@@ -17,7 +17,6 @@ namespace Casto.Cli.Commands;
 /// </summary>
 internal static class DemoCommand
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
@@ -47,7 +46,7 @@ internal static class DemoCommand
                 var view = new DemoTable(options.Viewers);
                 await LocalDemo.RunAsync(options, async line =>
                 {
-                    string? text = table ? view.Add(line) : JsonSerializer.Serialize(line, line.GetType(), Json);
+                    string? text = table ? view.Add(line) : JsonSerializer.Serialize(line, line.GetType(), CliJson.Default);
                     if (text is not null)
                     {
                         await stdout.WriteLineAsync(text).ConfigureAwait(false);
@@ -93,7 +92,7 @@ internal static class DemoCommand
                     _rows.Add(v);
                     return _rows.Count == viewers && _tree is not null ? Render() : null;
                 default:
-                    _start = JsonSerializer.Serialize(line, line.GetType(), Json);
+                    _start = JsonSerializer.Serialize(line, line.GetType(), CliJson.Default);
                     return _start;
             }
         }

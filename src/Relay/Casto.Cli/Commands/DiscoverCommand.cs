@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Casto.Discovery;
 using Casto.Discovery.Mdns;
 using Casto.Discovery.Signal;
@@ -104,10 +105,10 @@ internal static class DiscoverCommand
         Interface = networkInterface,
     });
 
-    private static string Format(DiscoveryEvent e) => JsonSerializer.Serialize(new
+    private static string Format(DiscoveryEvent e) => (new JsonObject
     {
-        source = e.Source,
-        peerId = e.PeerId.ToString(),
-        addrs = e.Addrs.Select(a => a.ToString()).ToArray(),
-    });
+        ["source"] = e.Source,
+        ["peerId"] = e.PeerId.ToString(),
+        ["addrs"] = CliRun.Strings(e.Addrs.Select(a => a.ToString())),
+    }).ToJsonString();
 }

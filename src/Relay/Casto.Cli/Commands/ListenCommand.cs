@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Casto.Stack.Multiaddrs;
 
 namespace Casto.Cli.Commands;
@@ -27,7 +28,7 @@ internal static class ListenCommand
                 var addresses = result.GetValue(listen)!.Select(Multiaddr.Parse).ToList();
                 using var identity = NodeFactory.LoadKey(result.GetValue(key), ephemeralByDefault: false);
                 await using var host = await NodeFactory.StartAsync(identity, addresses, cancellationToken).ConfigureAwait(false);
-                var line = new { peerId = host.PeerId.ToString(), addrs = host.ListenAddresses.Select(a => a.ToString()).ToArray() };
+                var line = new JsonObject { ["peerId"] = host.PeerId.ToString(), ["addrs"] = CliRun.Strings(host.ListenAddresses.Select(a => a.ToString())) };
                 await CliRun.WriteJsonLineAsync(stdout, line, cancellationToken).ConfigureAwait(false);
                 await CliRun.UntilStoppedAsync(cancellationToken).ConfigureAwait(false);
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using System.Text.Json.Nodes;
 using Casto.Relay.Forwarding;
 using Casto.Relay.Http;
 using Casto.WebRtc.Ice;
@@ -38,7 +39,7 @@ internal static class ServeCommand
                 await using var node = new ForwardingNode(nodeOptions);
                 var serverOptions = new WhipServerOptions { WhipToken = result.GetValue(token) };
                 await using var server = await WhipServer.StartAsync(node, endpoint, serverOptions, cancellationToken: cancellationToken).ConfigureAwait(false);
-                await CliRun.WriteJsonLineAsync(stdout, new { http = server.EndPoint.ToString(), udpPort = mux.LocalEndPoint.Port }, cancellationToken).ConfigureAwait(false);
+                await CliRun.WriteJsonLineAsync(stdout, new JsonObject { ["http"] = server.EndPoint.ToString(), ["udpPort"] = mux.LocalEndPoint.Port }, cancellationToken).ConfigureAwait(false);
                 await ReportAsync(node, stdout, cancellationToken).ConfigureAwait(false);
                 return CastoCli.Ok;
             }
@@ -65,15 +66,15 @@ internal static class ServeCommand
                     long bytes = s.Video.BytesIn + s.Audio.BytesIn;
                     long previous = lastBytes.GetValueOrDefault(s.Name, bytes);
                     lastBytes[s.Name] = bytes;
-                    await CliRun.WriteJsonLineAsync(stdout, new
+                    await CliRun.WriteJsonLineAsync(stdout, new JsonObject
                     {
-                        stream = s.Name,
-                        subscribers = s.Video.Subscribers,
-                        bitrateKbps = (bytes - previous) * 8 / 1000,
-                        packetsIn = s.Video.PacketsIn + s.Audio.PacketsIn,
-                        packetsOut = s.Video.PacketsOut + s.Audio.PacketsOut,
-                        nacks = s.Video.NackedPackets + s.Audio.NackedPackets,
-                        plis = s.Video.KeyFrameRequestsSent,
+                        ["stream"] = s.Name,
+                        ["subscribers"] = s.Video.Subscribers,
+                        ["bitrateKbps"] = (bytes - previous) * 8 / 1000,
+                        ["packetsIn"] = s.Video.PacketsIn + s.Audio.PacketsIn,
+                        ["packetsOut"] = s.Video.PacketsOut + s.Audio.PacketsOut,
+                        ["nacks"] = s.Video.NackedPackets + s.Audio.NackedPackets,
+                        ["plis"] = s.Video.KeyFrameRequestsSent,
                     }, cancellationToken).ConfigureAwait(false);
                 }
             }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Casto.Discovery.Signal;
 using Casto.Stack.Multiaddrs;
 
@@ -25,7 +26,7 @@ internal static class SignalCommand
             {
                 var address = Multiaddr.Parse(result.GetValue(listen)!);
                 await using var server = await SignalServer.StartAsync(null, address, cancellationToken: cancellationToken).ConfigureAwait(false);
-                await CliRun.WriteJsonLineAsync(stdout, new { addrs = server.Addresses.Select(a => a.ToString()).ToArray() }, cancellationToken).ConfigureAwait(false);
+                await CliRun.WriteJsonLineAsync(stdout, new JsonObject { ["addrs"] = CliRun.Strings(server.Addresses.Select(a => a.ToString())) }, cancellationToken).ConfigureAwait(false);
                 await CliRun.UntilStoppedAsync(cancellationToken).ConfigureAwait(false); // then peers get shutting-down
 
                 return CastoCli.Ok;

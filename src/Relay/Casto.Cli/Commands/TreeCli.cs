@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using System.Text.Json.Nodes;
 using Casto.Discovery;
 using Casto.Discovery.Mdns;
 using Casto.Discovery.Signal;
@@ -127,12 +128,12 @@ internal sealed class TreeCli : IAsyncDisposable
         Discovery.AnnounceAsync(stream, found, cancellationToken);
 
     /// <summary>The first line of relay and broadcast: who and where.</summary>
-    public object StartLine() => new
+    public JsonObject StartLine() => new JsonObject
     {
-        peerId = Peer.PeerId.ToString(),
-        listen = Peer.Host.ListenAddresses.Select(a => a.WithPeerId(Peer.PeerId).ToString()).ToArray(),
-        udpPort = Peer.UdpEndPoint.Port,
-        http = HttpEndPoint?.ToString(),
+        ["peerId"] = Peer.PeerId.ToString(),
+        ["listen"] = CliRun.Strings(Peer.Host.ListenAddresses.Select(a => a.WithPeerId(Peer.PeerId).ToString())),
+        ["udpPort"] = Peer.UdpEndPoint.Port,
+        ["http"] = HttpEndPoint?.ToString(),
     };
 
     /// <summary>Per stream every second until stopped: depth, children, parent, bitrate in.</summary>
@@ -151,14 +152,14 @@ internal sealed class TreeCli : IAsyncDisposable
                     long bytes = (stats?.Video.BytesIn ?? 0) + (stats?.Audio.BytesIn ?? 0);
                     long previous = lastBytes.GetValueOrDefault(name, bytes);
                     lastBytes[name] = bytes;
-                    await CliRun.WriteJsonLineAsync(stdout, new
+                    await CliRun.WriteJsonLineAsync(stdout, new JsonObject
                     {
-                        peerId = Peer.PeerId.ToString(),
-                        stream = name,
-                        depth = status?.Depth ?? -1,
-                        children = status?.Children ?? 0,
-                        parent = status?.Parent?.ToString(),
-                        bitrateKbps = (bytes - previous) * 8 / 1000,
+                        ["peerId"] = Peer.PeerId.ToString(),
+                        ["stream"] = name,
+                        ["depth"] = status?.Depth ?? -1,
+                        ["children"] = status?.Children ?? 0,
+                        ["parent"] = status?.Parent?.ToString(),
+                        ["bitrateKbps"] = (bytes - previous) * 8 / 1000,
                     }, cancellationToken).ConfigureAwait(false);
                 }
             }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Casto.WebRtc.Echo;
 using Casto.WebRtc.PeerConnection;
 using Microsoft.AspNetCore.Builder;
@@ -45,12 +46,12 @@ internal static class WebRtcEchoCommand
                 await using var app = Build(echo, endpoint, options.MaxOfferSize);
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
                 var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-                await WriteLineAsync(stdout, JsonSerializer.Serialize(new { url = address + "/offer" }), cancellationToken).ConfigureAwait(false);
+                await WriteLineAsync(stdout, (new JsonObject { ["url"] = address + "/offer" }).ToJsonString(), cancellationToken).ConfigureAwait(false);
                 try
                 {
                     await foreach (var report in echo.Reports.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        await WriteLineAsync(stdout, JsonSerializer.Serialize(report, JsonOptions), cancellationToken).ConfigureAwait(false);
+                        await WriteLineAsync(stdout, JsonSerializer.Serialize(report, CliJson.Default.WebRtcEchoReport), cancellationToken).ConfigureAwait(false);
                     }
                 }
                 catch (OperationCanceledException)
@@ -75,11 +76,10 @@ internal static class WebRtcEchoCommand
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var report = await WebRtcEchoClient.RunAsync(url, duration, http, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await WriteLineAsync(stdout, JsonSerializer.Serialize(report, JsonOptions), cancellationToken).ConfigureAwait(false);
+        await WriteLineAsync(stdout, JsonSerializer.Serialize(report, CliJson.Default.WebRtcEchoReport), cancellationToken).ConfigureAwait(false);
         return report.State == "connected" && report.Frames > 0 ? CastoCli.Ok : CastoCli.Failed;
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     private static async Task WriteLineAsync(TextWriter stdout, string line, CancellationToken cancellationToken)
     {
@@ -126,7 +126,7 @@ internal static class WebRtcEchoCommand
             catch (PeerConnectionException ex)
             {
                 int status = ex.Error == PeerConnectionError.InvalidState ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status400BadRequest;
-                return Results.Text(JsonSerializer.Serialize(new { error = ex.Error.ToString(), message = ex.Message }), "application/json", statusCode: status);
+                return Results.Text((new JsonObject { ["error"] = ex.Error.ToString(), ["message"] = ex.Message }).ToJsonString(), "application/json", statusCode: status);
             }
         });
         return app;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Casto.Cli.Commands;
 using Casto.Discovery.Kad;
 using Casto.Stack.Identity;
@@ -43,7 +44,7 @@ internal static class DhtCommand
                 await node.Dht.ProvideAsync(cid, null, ct);
             }
 
-            await CliRun.WriteJsonLineAsync(stdout, new { peerId = node.Host.PeerId.ToString(), addrs = node.Host.ListenAddresses.Select(a => a.ToString()).ToArray(), tableSize = node.Dht.RoutingTableSize }, ct);
+            await CliRun.WriteJsonLineAsync(stdout, new JsonObject { ["peerId"] = node.Host.PeerId.ToString(), ["addrs"] = CliRun.Strings(node.Host.ListenAddresses.Select(a => a.ToString())), ["tableSize"] = node.Dht.RoutingTableSize }, ct);
             await CliRun.UntilStoppedAsync(ct);
             if (result.GetValue(table) is { } save)
             {
@@ -68,10 +69,10 @@ internal static class DhtCommand
             await foreach (var provider in node.Dht.FindProvidersAsync(cid, result.GetValue(max), stats, ct))
             {
                 count++;
-                await CliRun.WriteJsonLineAsync(stdout, new { peerId = provider.PeerId.ToString(), addrs = provider.Addresses.Select(a => a.ToString()).ToArray() }, ct);
+                await CliRun.WriteJsonLineAsync(stdout, new JsonObject { ["peerId"] = provider.PeerId.ToString(), ["addrs"] = CliRun.Strings(provider.Addresses.Select(a => a.ToString())) }, ct);
             }
 
-            await CliRun.WriteJsonLineAsync(stdout, new { done = true, count, hops = stats.Hops, queried = stats.Queried }, ct);
+            await CliRun.WriteJsonLineAsync(stdout, new JsonObject { ["done"] = true, ["count"] = count, ["hops"] = stats.Hops, ["queried"] = stats.Queried }, ct);
         }));
         return command;
     }
@@ -86,7 +87,7 @@ internal static class DhtCommand
             var peer = PeerId.Parse(result.GetValue(peerArgument)!);
             await using var node = await DhtNode.StartAsync(null, ephemeral: true, [], result.GetValue(bootstrap) ?? [], result.GetValue(protocol)!, server: false, ct);
             var found = await node.Dht.FindPeerAsync(peer, null, ct) ?? throw new KadException(KadError.NotFound, $"{peer} was not found.");
-            await CliRun.WriteJsonLineAsync(stdout, new { peerId = found.PeerId.ToString(), addrs = found.Addresses.Select(a => a.ToString()).ToArray() }, ct);
+            await CliRun.WriteJsonLineAsync(stdout, new JsonObject { ["peerId"] = found.PeerId.ToString(), ["addrs"] = CliRun.Strings(found.Addresses.Select(a => a.ToString())) }, ct);
         }));
         return command;
     }

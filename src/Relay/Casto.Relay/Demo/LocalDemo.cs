@@ -31,7 +31,7 @@ public static partial class LocalDemo
             var root = await Broadcaster.StartAsync(options, run.Token).ConfigureAwait(false);
             await using (root.ConfigureAwait(false))
             {
-                await report(new { signal = server.Addresses[0].ToString(), room = options.Room, broadcaster = root.Peer.PeerId.ToString() }).ConfigureAwait(false);
+                await report(new DemoStart(server.Addresses[0].ToString(), options.Room, root.Peer.PeerId.ToString())).ConfigureAwait(false);
                 var relays = new List<TreePeer>();
                 var viewers = new List<Viewer>();
                 try

@@ -72,6 +72,12 @@ public sealed record DemoViewerStatus(
 /// <param name="Recoveries">Recoveries of every node so far.</param>
 public sealed record DemoTreeStatus(string Broadcaster, int Children, double UploadKbps, int Relays, int Recoveries);
 
+/// <summary>The demo's first line: where its signalling server is, the room, and the broadcaster.</summary>
+/// <param name="Signal">The embedded signalling server's address.</param>
+/// <param name="Room">The stream's room.</param>
+/// <param name="Broadcaster">The broadcaster's peer id.</param>
+public sealed record DemoStart(string Signal, string Room, string Broadcaster);
+
 /// <summary>Something the chaos did.</summary>
 /// <param name="Chaos">killed (no goodbye) or left (hand-off).</param>
 /// <param name="Relay">The relay's peer id.</param>

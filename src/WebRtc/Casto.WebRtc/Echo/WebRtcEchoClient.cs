@@ -62,7 +62,7 @@ public static class WebRtcEchoClient
         try
         {
             // A plain body with Content-Length (not chunked): minimal echo servers read exactly that many bytes.
-            using var content = new StringContent(JsonSerializer.Serialize(new Dictionary<string, string> { ["type"] = "offer", ["sdp"] = offer }), System.Text.Encoding.UTF8, "application/json");
+            using var content = new StringContent(EchoJson.Description("offer", offer), System.Text.Encoding.UTF8, "application/json");
             using var response = await http.PostAsync(url, content, cancellationToken).ConfigureAwait(false);
             string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)

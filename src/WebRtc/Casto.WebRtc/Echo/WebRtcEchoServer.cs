@@ -92,7 +92,7 @@ public sealed partial class WebRtcEchoServer : IAsyncDisposable
             _ = session.ContinueWith(t => Forget(t), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
-        return JsonSerializer.Serialize(new Dictionary<string, string> { ["type"] = "answer", ["sdp"] = answer });
+        return EchoJson.Description("answer", answer);
     }
 
     private void Forget(Task session)
