@@ -2,6 +2,7 @@
 // Kademlia DHT, protocol /ipfs/kad/1.0.0. This file: framing of the RPC messages.
 using System.Buffers;
 using System.IO.Pipelines;
+using Casto.Stack.Framing;
 using Casto.Stack.Multiformats;
 using Google.Protobuf;
 
@@ -23,32 +24,19 @@ internal static class KadCodec
     public static bool TryRead(in ReadOnlySequence<byte> buffer, int maxSize, out Pb.Message? message, out SequencePosition consumed)
     {
         message = null;
-        consumed = buffer.Start;
-        ulong length;
-        int prefix;
+        ReadOnlySequence<byte> payload;
         try
         {
-            if (!VarInt.TryRead(buffer, out length, out prefix))
+            if (!LengthPrefixed.TryRead(buffer, maxSize, out payload, out consumed))
             {
                 return false;
             }
         }
-        catch (MultiformatsException ex)
+        catch (InvalidDataException ex)
         {
-            throw new KadException(KadError.MalformedMessage, "Invalid message length prefix.", ex);
+            throw new KadException(ex.InnerException is MultiformatsException ? KadError.MalformedMessage : KadError.MessageTooLarge, ex.Message, ex);
         }
 
-        if (length > (ulong)maxSize)
-        {
-            throw new KadException(KadError.MessageTooLarge, $"A message of {length} bytes exceeds the limit of {maxSize}.");
-        }
-
-        if (buffer.Length - prefix < (long)length)
-        {
-            return false;
-        }
-
-        var payload = buffer.Slice(prefix, (long)length);
         try
         {
             message = Pb.Message.Parser.ParseFrom(payload);
@@ -58,7 +46,6 @@ internal static class KadCodec
             throw new KadException(KadError.MalformedMessage, "Malformed protobuf message.", ex);
         }
 
-        consumed = payload.End;
         return true;
     }
 
