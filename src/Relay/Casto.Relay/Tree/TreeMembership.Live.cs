@@ -17,6 +17,7 @@ public sealed partial class TreeMembership
         await upstream.WaitConnectedAsync(joining).ConfigureAwait(false);
         TimeProvider time = _node.Options.TimeProvider;
         _position.SetParent(parent, at.Depth, at.Path, at.Ancestors, at.Epoch);
+        KeepGrandparentWarm(cancellationToken);
         if (Interlocked.Exchange(ref _previous, null) is { } previous)
         {
             // The parent that handed us off keeps forwarding until the new stream flows; then it is told we left.
@@ -81,6 +82,7 @@ public sealed partial class TreeMembership
                     case TreeMessage.BodyOneofCase.Heartbeat:
                         Heartbeat h = message.Heartbeat;
                         _position.SetParent(parent, (int)Math.Min(h.Depth, 1000), TreeNode.FromWire(h.Path, 64), Candidates(h.Ancestors, nearest: true), h.Epoch);
+                        KeepGrandparentWarm(cancellationToken);
                         _position.Origin = h.HasOriginRtp && h.HasOriginUnixUs && h.Epoch == _position.InputEpoch ? (h.OriginRtp, (long)h.OriginUnixUs) : null;
                         break;
                 }

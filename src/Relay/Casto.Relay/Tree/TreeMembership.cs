@@ -228,6 +228,7 @@ public sealed partial class TreeMembership : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         await EndPreviousAsync().ConfigureAwait(false);
+        DropWarm();
         _stop.Dispose();
     }
 }

@@ -176,7 +176,7 @@ public sealed partial class TreeNode : IAsyncDisposable
 
     internal ITreeMedia Media => _media;
 
-    /// <summary>The peer is a parent or a child of ours in some stream (its connection is in use).</summary>
+    /// <summary>The peer is a parent, a child or a kept-warm grandparent of ours in some stream (its connection is in use).</summary>
     internal bool IsNeighbour(PeerId peer)
     {
         TreePosition[] positions;
@@ -185,7 +185,13 @@ public sealed partial class TreeNode : IAsyncDisposable
             positions = [.. _positions.Values];
         }
 
-        return positions.Any(p => peer.Equals(p.Parent) || p.ChildIds().Contains(peer));
+        TreeMembership[] memberships;
+        lock (_gate)
+        {
+            memberships = [.. _memberships.Values];
+        }
+
+        return positions.Any(p => peer.Equals(p.Parent) || p.ChildIds().Contains(peer)) || memberships.Any(m => peer.Equals(m.WarmPeer));
     }
 
     internal TreeNodeOptions Options => _options;
