@@ -11,8 +11,8 @@ log() { printf '[test.sh] %s\n' "$*" >&2; }
 
 # --- Debian packages (only as root; otherwise they must already be there) -----------------------------------
 # node runs the js-libp2p reference peers; openssl is a DTLS peer; chromium and python3-aiortc are WebRTC peers;
-# coturn is the TURN server; iproute2 makes the network namespaces of the mDNS and loss tests.
-apt_packages=(nodejs npm openssl chromium python3-aiortc coturn iproute2)
+# coturn is the TURN server; iproute2 makes the network namespaces of the mDNS and loss tests; ffmpeg is the RTP encoder of the SDK test.
+apt_packages=(nodejs npm openssl chromium python3-aiortc coturn iproute2 ffmpeg)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   case "$pkg" in
