@@ -14,9 +14,11 @@ internal sealed class DtlsSrtpTransport : IDisposable
 {
     private bool _disposed;
     private int _servicing;
+    private readonly QueuedDatagramTransport _datagrams;
 
-    private DtlsSrtpTransport(DtlsRole role, SrtpProfile profile, SrtpContext outbound, SrtpContext inbound, DtlsTransport transport)
+    private DtlsSrtpTransport(DtlsRole role, SrtpProfile profile, SrtpContext outbound, SrtpContext inbound, DtlsTransport transport, QueuedDatagramTransport datagrams)
     {
+        _datagrams = datagrams;
         Role = role;
         SrtpProfile = profile;
         Outbound = outbound;
@@ -93,7 +95,7 @@ internal sealed class DtlsSrtpTransport : IDisposable
             {
                 (SrtpContext outbound, SrtpContext inbound) =
                     SrtpKeyingMaterial.CreateContexts(profile, material, role == DtlsRole.Client, options.SrtpOptions);
-                return new DtlsSrtpTransport(role, profile, outbound, inbound, transport);
+                return new DtlsSrtpTransport(role, profile, outbound, inbound, transport, datagrams);
             }
             finally
             {
@@ -138,6 +140,10 @@ internal sealed class DtlsSrtpTransport : IDisposable
             {
                 System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
                 Volatile.Write(ref self._servicing, 0);
+                if (self._datagrams.Pending > 0)
+                {
+                    self.ServiceLateRecords(); // arrived after the last empty read, while the caller saw us still servicing
+                }
             }
         }, this, preferLocal: false);
     }

@@ -47,6 +47,18 @@ internal sealed class QueuedDatagramTransport : DatagramTransport
     /// <summary>Datagrams dropped because the queue was full, closed or they were too large.</summary>
     public long Dropped => Volatile.Read(ref _dropped);
 
+    /// <summary>Datagrams queued and not read yet.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_queue)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
     /// <summary>Whether <see cref="Close"/> or <see cref="Abort"/> was called.</summary>
     public bool IsClosed
     {
