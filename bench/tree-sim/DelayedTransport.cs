@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Threading.Channels;
 using Casto.Stack.Connections;
 using Casto.Stack.Multiaddrs;
+using Casto.Stack.Transports.Memory;
 
 namespace Casto.TreeSim;
 
@@ -119,12 +120,5 @@ internal sealed class DelayedTransport(ITransport inner, TimeSpan delay, TimePro
                 // the other side completed: drop the rest
             }
         }
-    }
-
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-
-        public PipeWriter Output { get; } = output;
     }
 }

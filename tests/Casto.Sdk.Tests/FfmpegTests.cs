@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Casto.Sdk.Tests;
 
@@ -15,10 +13,7 @@ public sealed class FfmpegTests
     public async Task FfmpegRtpOutIsPublishedAndAViewerGetsItsFrames()
     {
         using var cts = Loopback.Timeout();
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        int port = ((IPEndPoint)probe.LocalEndPoint!).Port;
-        probe.Close();
+        int port = Loopback.FreeUdpPort();
 
         await using var publisher = await new CastoClient(Loopback.Options("from-ffmpeg")).PublishAsync(CastoSource.Rtp(port), cts.Token);
         var info = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true };

@@ -31,5 +31,13 @@ internal static class Loopback
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
+    /// <summary>A UDP port on 127.0.0.1 that was free a moment ago (for a source to bind).</summary>
+    public static int FreeUdpPort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
     public static CancellationTokenSource Timeout(double seconds = 30) => new(TimeSpan.FromSeconds(seconds));
 }

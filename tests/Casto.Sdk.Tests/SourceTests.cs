@@ -17,10 +17,7 @@ public sealed class SourceTests
     public async Task AnRtpSourceOnALocalPortReachesAViewer()
     {
         using var cts = Loopback.Timeout();
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        int port = ((IPEndPoint)probe.LocalEndPoint!).Port;
-        probe.Close(); // a free port for the source
+        int port = Loopback.FreeUdpPort();
 
         await using var publisher = await new CastoClient(Loopback.Options("from-rtp")).PublishAsync(CastoSource.Rtp(port), cts.Token);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);

@@ -86,6 +86,16 @@ public sealed class LineProcess : IAsyncDisposable
         throw new InvalidOperationException($"process exited without a matching line; stderr: {StdErr}");
     }
 
+    /// <summary>Every stdout line not yet consumed, as it comes, until the process closes stdout.</summary>
+    public IAsyncEnumerable<string> ReadAllLinesAsync(CancellationToken cancellationToken = default) => _lines.Reader.ReadAllAsync(cancellationToken);
+
+    /// <summary>Writes one line to the process's stdin and flushes it.</summary>
+    public async Task WriteLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
     /// <summary>Takes the stdout lines received so far and not yet consumed.</summary>
     public IReadOnlyList<string> TakeLines()
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 
 namespace Casto.Discovery.Tests.Kad;
 
@@ -11,30 +10,13 @@ namespace Casto.Discovery.Tests.Kad;
 /// </summary>
 public sealed class JsKadPeer : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
-    private readonly List<string> _stderr = [];
+    private readonly LineProcess _process;
     private readonly Lock _gate = new();
     private readonly Dictionary<int, TaskCompletionSource<JsonElement>> _pending = [];
+    private Task _replies = Task.CompletedTask;
     private int _nextId;
 
-    private JsKadPeer(Process process)
-    {
-        _process = process;
-        process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (_stderr)
-                {
-                    _stderr.Add(e.Data);
-                }
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-    }
+    private JsKadPeer(LineProcess process) => _process = process;
 
     public string PeerId { get; private set; } = "";
 
@@ -42,16 +24,7 @@ public sealed class JsKadPeer : IAsyncDisposable
 
     public IReadOnlyList<string> Protocols { get; private set; } = [];
 
-    public string StdErr
-    {
-        get
-        {
-            lock (_stderr)
-            {
-                return string.Join('\n', _stderr.TakeLast(40));
-            }
-        }
-    }
+    public string StdErr => _process.StdErr;
 
     public static async Task<JsKadPeer> StartAsync()
     {
@@ -74,22 +47,13 @@ public sealed class JsKadPeer : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
-        var peer = new JsKadPeer(Process.Start(info) ?? throw new InvalidOperationException("Cannot start node."));
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        string first;
-        try
-        {
-            first = await peer._lines.Reader.ReadAsync(cts.Token);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
-        {
-            throw new InvalidOperationException("The js kad peer printed no address line: " + peer.StdErr, ex);
-        }
-
+        var peer = new JsKadPeer(LineProcess.Start(info));
+        string first = await peer._process.WaitForLineAsync(_ => true, TimeSpan.FromSeconds(30)); // the address line
         using var json = JsonDocument.Parse(first);
         peer.PeerId = json.RootElement.GetProperty("peerId").GetString()!;
         peer.Addresses = [.. json.RootElement.GetProperty("addrs").EnumerateArray().Select(a => a.GetString()!)];
         peer.Protocols = [.. json.RootElement.GetProperty("protocols").EnumerateArray().Select(a => a.GetString()!)];
+        peer._replies = Task.Run(peer.ReadRepliesAsync);
         return peer;
     }
 
@@ -107,8 +71,7 @@ public sealed class JsKadPeer : IAsyncDisposable
 
         command["id"] = id;
         command["cmd"] = cmd;
-        await _process.StandardInput.WriteLineAsync(command.ToJsonString());
-        await _process.StandardInput.FlushAsync();
+        await _process.WriteLineAsync(command.ToJsonString());
         JsonElement answer;
         try
         {
@@ -124,50 +87,37 @@ public sealed class JsKadPeer : IAsyncDisposable
             : answer;
     }
 
-    private void OnLine(string? line)
+    /// <summary>Hands each {"reply":ID,…} line to the command waiting for it; other lines are logs.</summary>
+    private async Task ReadRepliesAsync()
     {
-        if (line is null)
+        await foreach (string line in _process.ReadAllLinesAsync())
         {
-            _lines.Writer.TryComplete();
-            return;
-        }
-
-        if (!line.StartsWith("{\"reply\":", StringComparison.Ordinal))
-        {
-            _lines.Writer.TryWrite(line);
-            return;
-        }
-
-        try
-        {
-            var element = JsonDocument.Parse(line).RootElement.Clone();
-            TaskCompletionSource<JsonElement>? tcs;
-            lock (_gate)
+            if (!line.StartsWith("{\"reply\":", StringComparison.Ordinal))
             {
-                _pending.Remove(element.GetProperty("reply").GetInt32(), out tcs);
+                continue;
             }
 
-            tcs?.TrySetResult(element);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)
-        {
-            _lines.Writer.TryWrite(line); // not an answer after all; never crash the test host from this callback
+            try
+            {
+                var element = JsonDocument.Parse(line).RootElement.Clone();
+                TaskCompletionSource<JsonElement>? tcs;
+                lock (_gate)
+                {
+                    _pending.Remove(element.GetProperty("reply").GetInt32(), out tcs);
+                }
+
+                tcs?.TrySetResult(element);
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)
+            {
+                // not an answer after all
+            }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            _process.StandardInput.Close();
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _process.WaitForExitAsync(cts.Token);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        _process.Dispose();
+        await _process.DisposeAsync(); // closes stdin, then SIGTERM; kad.mjs exits on either
+        await _replies;
     }
 }

@@ -11,14 +11,7 @@ namespace Casto.Relay.Tree;
 /// </summary>
 public static class TreePages
 {
-    private static readonly Lazy<byte[]> Html = new(() =>
-    {
-        using var stream = typeof(TreePages).Assembly.GetManifestResourceStream("Casto.Relay.Tree.tree.html")
-            ?? throw new InvalidOperationException("The tree page is not embedded.");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
-    });
+    private static readonly EmbeddedPage Page = new("Casto.Relay.Tree.tree.html");
 
     /// <summary>Adds <c>/tree</c> and <c>/tree.json</c> for <paramref name="node"/> to <paramref name="options"/>.</summary>
     public static WhipServerOptions AddTreePages(this WhipServerOptions options, TreeNode node)
@@ -33,9 +26,7 @@ public static class TreePages
                 return WriteJsonAsync(context, node);
             }
 
-            context.Response.ContentType = "text/html; charset=utf-8";
-            context.Response.Headers.CacheControl = "no-store";
-            return context.Response.Body.WriteAsync(Html.Value).AsTask();
+            return Page.WriteAsync(context.Response);
         };
         return options;
     }
