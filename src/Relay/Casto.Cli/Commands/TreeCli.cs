@@ -1,9 +1,6 @@
 using System.CommandLine;
 using System.Net;
 using System.Text.Json.Nodes;
-using Casto.Discovery;
-using Casto.Discovery.Mdns;
-using Casto.Discovery.Signal;
 using Casto.Relay.Http;
 using Casto.Relay.Tree;
 using Casto.Stack.Identity;

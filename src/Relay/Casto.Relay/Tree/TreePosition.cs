@@ -252,10 +252,10 @@ internal sealed class TreePosition(string stream, PeerId self)
 
         foreach (var c in _children.Values)
         {
-            int i = c.WithRoom.ToList().FindIndex(w => w.PeerId.Equals(first));
+            var list = c.WithRoom.ToList();
+            int i = list.FindIndex(w => w.PeerId.Equals(first));
             if (i >= 0)
             {
-                var list = c.WithRoom.ToList();
                 list[i] = list[i] with { Free = list[i].Free - 1 };
                 c.WithRoom = list;
                 return;
