@@ -7,7 +7,8 @@ internal sealed class LoadGenOptions
 {
     public const string Usage =
         "usage: Casto.LoadGen --whip URL --whep URL [--subscribers N=10] [--seconds S=10] [--warmup S=3] [--pid PID] [--server NAME=casto]\n" +
-        "                     [--bitrate BPS=2500000] [--fps 30] [--parallel 16] [--grace S=3]";
+        "                     [--bitrate BPS=2500000] [--fps 30] [--parallel 16] [--grace S=3]\n" +
+        "                     [--metrics URL (the forwarder's Prometheus /metrics, for its own added latency)]";
 
     public required Uri Whip { get; init; }
 
@@ -21,6 +22,9 @@ internal sealed class LoadGenOptions
 
     /// <summary>The forwarder's process id, sampled for CPU and RSS; 0 skips sampling.</summary>
     public int Pid { get; init; }
+
+    /// <summary>The forwarder's <c>/metrics</c> (casto), scraped at the window's start and end; null skips it.</summary>
+    public Uri? Metrics { get; init; }
 
     public string Server { get; init; } = "casto";
 
@@ -65,6 +69,7 @@ internal sealed class LoadGenOptions
             Seconds = double.Parse(Take("seconds", "10"), CultureInfo.InvariantCulture),
             WarmupSeconds = double.Parse(Take("warmup", "3"), CultureInfo.InvariantCulture),
             Pid = int.Parse(Take("pid", "0"), CultureInfo.InvariantCulture),
+            Metrics = Take("metrics", "") is { Length: > 0 } metrics ? Loopback(metrics) : null,
             Server = Take("server", "casto"),
             Bitrate = int.Parse(Take("bitrate", "2500000"), CultureInfo.InvariantCulture),
             Fps = int.Parse(Take("fps", "30"), CultureInfo.InvariantCulture),

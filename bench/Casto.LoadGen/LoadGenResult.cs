@@ -9,7 +9,7 @@ internal sealed class LoadGenResult
 
     public static LoadGenResult From(
         LoadGenOptions options, Publisher publisher, IReadOnlyList<Subscriber> subscribers, (int Failed, string? FirstError, double Seconds) join,
-        ProcSample? publisherOnly, WindowProbe start, WindowProbe end)
+        ProcSample? publisherOnly, WindowProbe start, WindowProbe end, (ForwarderMetrics? Start, ForwarderMetrics? End) metrics)
     {
         ArgumentNullException.ThrowIfNull(subscribers);
         ArgumentNullException.ThrowIfNull(start);
@@ -46,6 +46,8 @@ internal sealed class LoadGenResult
             .Add("lossPercent", expected > 0 ? Round(100.0 * (expected - received) / expected, 3) : null)
             .Add("delayP50Ms", Round(delays.PercentileMs(0.50), 2))
             .Add("delayP99Ms", Round(delays.PercentileMs(0.99), 2))
+            .Add("forwardDelayP50Ms", Round(ForwarderMetrics.PercentileMs(metrics.Start, metrics.End, 0.50), 3))
+            .Add("forwardDelayP99Ms", Round(ForwarderMetrics.PercentileMs(metrics.Start, metrics.End, 0.99), 3))
             .Add("rssMb", Round(rss, 1))
             .Add("rssPerSubscriberMb", rss is { } r && publisherOnly is { } p ? Round((r - p.RssMb) / options.Subscribers, 3) : null)
             .Add("packetsSent", sent)

@@ -26,17 +26,20 @@ internal static class LoadGenRun
             double joinSeconds = Stopwatch.GetElapsedTime(joinStart).TotalSeconds;
             await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds), cancellationToken).ConfigureAwait(false);
 
+            string stream = options.Whep.Segments[^1];
+            var metricsStart = await ForwarderMetrics.ScrapeAsync(options.Metrics, stream, cancellationToken).ConfigureAwait(false);
             var start = WindowProbe.Take(options.Pid, subscribers);
             window.Open(TimeSpan.FromSeconds(options.Seconds));
             await Task.Delay(TimeSpan.FromSeconds(options.Seconds), cancellationToken).ConfigureAwait(false);
             var end = WindowProbe.Take(options.Pid, subscribers);
+            var metricsEnd = await ForwarderMetrics.ScrapeAsync(options.Metrics, stream, cancellationToken).ConfigureAwait(false);
             await Task.Delay(TimeSpan.FromSeconds(options.GraceSeconds), cancellationToken).ConfigureAwait(false);
             foreach (var subscriber in subscribers)
             {
                 await subscriber.StopCountingAsync().ConfigureAwait(false);
             }
 
-            return LoadGenResult.From(options, publisher, subscribers, (failed, firstError, joinSeconds), publisherOnly, start, end);
+            return LoadGenResult.From(options, publisher, subscribers, (failed, firstError, joinSeconds), publisherOnly, start, end, (metricsStart, metricsEnd));
         }
         finally
         {

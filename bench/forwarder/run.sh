@@ -141,7 +141,9 @@ for n in "${counts[@]}"; do
     wait_quiet
     start_server "$server"
     echo "== $server, $n subscribers (forwarder pid $server_pid on $server_http)" >&2
-    if line=$("${generator_cpu[@]}" dotnet "$loadgen" --whip "http://$server_http/whip/bench" --whep "http://$server_http/whep/bench" \
+    metrics_args=()
+    [ "$server" = casto ] && metrics_args=(--metrics "http://$server_http/metrics") # its own added latency (pion has none)
+    if line=$("${generator_cpu[@]}" dotnet "$loadgen" "${metrics_args[@]}" --whip "http://$server_http/whip/bench" --whep "http://$server_http/whep/bench" \
         --subscribers "$n" --seconds "$seconds" --warmup "$warmup" --pid "$server_pid" --server "$server"); then
       echo "$line" | tee -a "$results"
     else

@@ -11,6 +11,8 @@ COLUMNS = [
     ("lossPercent", "loss %", "{:.3f}"),
     ("delayP50Ms", "delay p50 ms", "{:.2f}"),
     ("delayP99Ms", "delay p99 ms", "{:.2f}"),
+    ("forwardDelayP50Ms", "in-node p50 ms", "{:.3f}"),
+    ("forwardDelayP99Ms", "in-node p99 ms", "{:.3f}"),
     ("rssMb", "RSS MB", "{:.1f}"),
     ("rssPerSubscriberMb", "RSS/subscriber MB", "{:.2f}"),
     ("generatorCpuPercent", "generator CPU %", "{:.1f}"),

@@ -28,6 +28,9 @@ public sealed class TreeCommandTests
         Assert.Contains("casto_tree_children{stream=\"live\"} 1", metrics, StringComparison.Ordinal);
         Assert.Contains("casto_tree_depth{stream=\"live\"} 0", metrics, StringComparison.Ordinal);
         Assert.Matches(@"casto_stream_packets_out_total\{stream=""live"",track=""video""\} [1-9]", metrics);
+        Assert.Matches(@"casto_stream_forward_delay_seconds_bucket\{stream=""live"",track=""video"",le=""0.000001""\} \d+\n", metrics);
+        Assert.Matches(@"casto_stream_forward_delay_seconds_bucket\{stream=""live"",track=""video"",le=""\+Inf""\} \d+\n", metrics);
+        Assert.Matches(@"casto_stream_forward_delay_seconds_count\{stream=""live"",track=""video""\} \d+\n", metrics);
         Assert.Equal("ok\n", await http.GetStringAsync("healthz"));
 
         // The broadcaster's /tree: all three nodes, each under the one it joined, and a page that draws them.

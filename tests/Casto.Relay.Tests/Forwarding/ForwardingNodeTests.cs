@@ -38,6 +38,9 @@ public sealed class ForwardingNodeTests
         Assert.Equal(sent, node.Video.PacketsIn);
         Assert.Equal(sent * 20, node.Video.PacketsOut);
         Assert.Equal(0, node.Video.SendDrops);
+        var delay = node.Video.ForwardDelay; // every live copy is timed from its arrival on the socket
+        Assert.InRange(delay.Count, sent * 20 / 2, sent * 20);
+        Assert.InRange(delay.PercentileMicros(0.5)!.Value, 1, 1_000_000);
         // The 20 copies of a packet leave together (one sendmmsg on Linux, all children being on the node's mux).
         Assert.InRange(node.Video.BatchedSendCalls, 1, OperatingSystem.IsLinux() ? sent * 2 : sent * 20);
     }

@@ -10,7 +10,8 @@ namespace Casto.Cli.Commands;
 /// <summary>
 /// <c>casto serve --http HOST:PORT [--udp-port N] [--whip-token T]</c>: a forwarding node taking WHIP streams and serving
 /// them over WHEP and <c>/watch</c>. Prints <c>{"http":"HOST:PORT","udpPort":N}</c>, then one line per stream per second:
-/// <c>{"stream":…,"subscribers":…,"bitrateKbps":…,"packetsIn":…,"packetsOut":…,"nacks":…,"plis":…}</c>.
+/// <c>{"stream":…,"subscribers":…,"bitrateKbps":…,"packetsIn":…,"packetsOut":…,"nacks":…,"plis":…,"forwardDelayP50Us":…,"forwardDelayP99Us":…}</c>
+/// (the delays: the last second's video, see <see cref="ForwardDelayHistogram"/>; null without subscribers).
 /// </summary>
 internal static class ServeCommand
 {
@@ -56,6 +57,7 @@ internal static class ServeCommand
     private static async Task ReportAsync(ForwardingNode node, TextWriter stdout, CancellationToken cancellationToken)
     {
         var lastBytes = new Dictionary<string, long>(StringComparer.Ordinal);
+        var lastDelay = new Dictionary<string, ForwardDelayHistogram>(StringComparer.Ordinal);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
@@ -66,6 +68,8 @@ internal static class ServeCommand
                     long bytes = s.Video.BytesIn + s.Audio.BytesIn;
                     long previous = lastBytes.GetValueOrDefault(s.Name, bytes);
                     lastBytes[s.Name] = bytes;
+                    var delay = s.Video.ForwardDelay.Since(lastDelay.GetValueOrDefault(s.Name, ForwardDelayHistogram.Empty));
+                    lastDelay[s.Name] = s.Video.ForwardDelay;
                     await CliRun.WriteJsonLineAsync(stdout, new JsonObject
                     {
                         ["stream"] = s.Name,
@@ -75,6 +79,8 @@ internal static class ServeCommand
                         ["packetsOut"] = s.Video.PacketsOut + s.Audio.PacketsOut,
                         ["nacks"] = s.Video.NackedPackets + s.Audio.NackedPackets,
                         ["plis"] = s.Video.KeyFrameRequestsSent,
+                        ["forwardDelayP50Us"] = Micros(delay.PercentileMicros(0.50)),
+                        ["forwardDelayP99Us"] = Micros(delay.PercentileMicros(0.99)),
                     }, cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -84,4 +90,6 @@ internal static class ServeCommand
             // SIGINT/SIGTERM: the node and server are disposed by the caller.
         }
     }
+
+    private static double? Micros(double? value) => value is { } v ? Math.Round(v, 1) : null;
 }

@@ -115,11 +115,11 @@ public sealed partial class ForwardedStream : IDisposable
         int payloadType = packet[1] & 0x7F;
         if (payloadType == source.VideoPayloadType)
         {
-            _video.OnPacket(source, packet);
+            _video.OnPacket(source, packet, source.PacketReceivedTimestamp);
         }
         else if (payloadType == source.AudioPayloadType)
         {
-            _audio.OnPacket(source, packet);
+            _audio.OnPacket(source, packet, source.PacketReceivedTimestamp);
         }
     }
 

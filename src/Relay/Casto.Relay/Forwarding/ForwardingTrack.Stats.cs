@@ -47,6 +47,11 @@ public readonly record struct ForwardingTrackStats
 
     /// <summary>Packets of a previous source still in flight when the source changed, dropped.</summary>
     public long StalePackets { get; init; }
+
+    /// <summary>How long packets stayed in this node before their copies left (live fan-out only; replays and retransmissions not counted).</summary>
+    public ForwardDelayHistogram ForwardDelay { get => _forwardDelay ?? ForwardDelayHistogram.Empty; init => _forwardDelay = value; }
+
+    private readonly ForwardDelayHistogram? _forwardDelay;
 }
 
 /// <summary>The track's counters.</summary>
@@ -64,6 +69,7 @@ internal sealed partial class ForwardingTrack
     private long _duplicates;
     private long _malformed;
     private long _sendDrops;
+    private readonly ForwardDelayRecorder _forwardDelay = new();
 
     public ForwardingTrackStats GetStats()
     {
@@ -86,6 +92,7 @@ internal sealed partial class ForwardingTrack
                 SendDrops = _sendDrops + (_batch?.Failed ?? 0),
                 BatchedSendCalls = _batch?.SystemCalls ?? 0,
                 StalePackets = _stale,
+                ForwardDelay = _forwardDelay.Snapshot(),
             };
         }
     }

@@ -75,9 +75,11 @@ internal sealed partial class ForwardingTrack : IDisposable
     /// <summary>
     /// Like <see cref="OnPacket(ReadOnlySpan{byte})"/>, from <paramref name="source"/>: dropped (as stale) unless it is
     /// the source of the last <see cref="OnSourceChanged"/>, so a packet of the old source still in flight while the
-    /// source changes cannot restart the track on the old numbering.
+    /// source changes cannot restart the track on the old numbering. <paramref name="receivedAt"/> (a timestamp of
+    /// <see cref="ForwardingOptions.TimeProvider"/>, 0 when unknown) is when it came off the socket: the time until its
+    /// copies are sent goes into <see cref="ForwardDelayHistogram"/>.
     /// </summary>
-    public void OnPacket(object? source, ReadOnlySpan<byte> rtp)
+    public void OnPacket(object? source, ReadOnlySpan<byte> rtp, long receivedAt = 0)
     {
         if (rtp.Length > _options.MaxPacketSize || !RtpPacket.TryRead(rtp, out RtpHeader header, out ReadOnlySpan<byte> payload))
         {
@@ -136,6 +138,7 @@ internal sealed partial class ForwardingTrack : IDisposable
             _packetsIn++;
             _bytesIn += rtp.Length;
             long now = _time.GetTimestamp();
+            long packetsOutBefore = _packetsOut;
             foreach (TrackSubscriber s in _subscribers)
             {
                 switch (s.State)
@@ -162,6 +165,10 @@ internal sealed partial class ForwardingTrack : IDisposable
             }
 
             _batch?.Flush();
+            if (receivedAt != 0 && _packetsOut != packetsOutBefore)
+            {
+                _forwardDelay.Record(_time.GetElapsedTime(receivedAt).TotalMicroseconds, (int)(_packetsOut - packetsOutBefore));
+            }
         }
 
         if (waiting)

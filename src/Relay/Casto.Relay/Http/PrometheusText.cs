@@ -56,6 +56,32 @@ public static class PrometheusText
         WriteTrackCounter(b, streams, "casto_stream_keyframe_requests_sent_total", "Key frame requests (PLI) sent to the source.", t => t.KeyFrameRequestsSent);
         WriteTrackCounter(b, streams, "casto_stream_send_drops_total", "Packets not sent to a child (not connected, or refused by the kernel).", t => t.SendDrops);
         WriteTrackCounter(b, streams, "casto_stream_frames_lost_total", "Upstream packets dropped as stale, malformed or too large.", t => t.StalePackets + t.Malformed);
+        WriteForwardDelay(b, streams);
+    }
+
+    /// <summary>The node's added latency per child copy (<see cref="ForwardDelayHistogram"/>), as a histogram in seconds.</summary>
+    private static void WriteForwardDelay(StringBuilder b, IReadOnlyList<ForwardedStreamStats> streams)
+    {
+        const string name = "casto_stream_forward_delay_seconds";
+        Family(b, name, "histogram", "From a packet's arrival to its copies' send, per child copy (until the last copy left).");
+        foreach (var s in streams)
+        {
+            foreach (var (track, h) in new[] { ("video", s.Video.ForwardDelay), ("audio", s.Audio.ForwardDelay) })
+            {
+                long cumulative = 0;
+                for (int i = 0; i < ForwardDelayHistogram.BucketCount; i++)
+                {
+                    cumulative += h.Counts[i];
+                    double le = ForwardDelayHistogram.UpperBoundMicros(i) / 1e6;
+                    b.Append(name).Append("_bucket{stream=\"").Append(Escape(s.Name)).Append("\",track=\"").Append(track)
+                        .Append("\",le=\"").Append(double.IsPositiveInfinity(le) ? "+Inf" : le.ToString("0.##########", CultureInfo.InvariantCulture))
+                        .Append("\"} ").Append(cumulative.ToString(CultureInfo.InvariantCulture)).Append('\n');
+                }
+
+                Sample(b, name + "_sum", s.Name, h.SumMicros / 1e6, track);
+                Sample(b, name + "_count", s.Name, h.Count, track);
+            }
+        }
     }
 
     private static void WriteTrackCounter(StringBuilder b, IReadOnlyList<ForwardedStreamStats> streams, string name, string help, Func<ForwardingTrackStats, long> value)

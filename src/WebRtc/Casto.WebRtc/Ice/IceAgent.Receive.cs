@@ -214,7 +214,7 @@ internal sealed partial class IceAgent
             return false;
         }
 
-        if (!_datagrams.Writer.TryWrite(new IceDatagram(_buffers, buffer, length, remote.EndPoint, kind)))
+        if (!_datagrams.Writer.TryWrite(new IceDatagram(_buffers, buffer, length, remote.EndPoint, kind, _time.GetTimestamp())))
         {
             Interlocked.Increment(ref Counters._queueFull);
             return false;

@@ -13,9 +13,10 @@ internal readonly struct IceDatagram : IDisposable
     private readonly byte[] _buffer;
     private readonly IceBufferPool _pool;
 
-    internal IceDatagram(IceBufferPool pool, byte[] buffer, int length, IPEndPoint remoteEndPoint, PacketKind kind)
+    internal IceDatagram(IceBufferPool pool, byte[] buffer, int length, IPEndPoint remoteEndPoint, PacketKind kind, long receivedAt = 0)
     {
         _pool = pool;
+        ReceivedAt = receivedAt;
         _buffer = buffer;
         Length = length;
         RemoteEndPoint = remoteEndPoint;
@@ -23,6 +24,9 @@ internal readonly struct IceDatagram : IDisposable
     }
 
     public int Length { get; }
+
+    /// <summary>When it came off the socket (<see cref="IceOptions.TimeProvider"/> timestamp), 0 when unknown.</summary>
+    public long ReceivedAt { get; }
 
     public IPEndPoint RemoteEndPoint { get; }
 

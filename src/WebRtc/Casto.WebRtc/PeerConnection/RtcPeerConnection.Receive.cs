@@ -20,6 +20,7 @@ public sealed partial class RtcPeerConnection
 {
     private long _receiveQueueDropped;
     private long _handlerFaults;
+    private long _packetReceivedAt;
 
     /// <summary>
     /// Raised on the receive thread for every unprotected RTP packet, without a copy: the span is the pooled receive
@@ -27,6 +28,13 @@ public sealed partial class RtcPeerConnection
     /// exception from a handler is counted in <see cref="HandlerFaults"/> and the packet is dropped for the rest.
     /// </summary>
     public event RtcRtpHandler? RtpReceived;
+
+    /// <summary>
+    /// Inside an <see cref="RtpReceived"/> handler: when the packet's datagram came off the socket, as a timestamp of
+    /// <see cref="RtcPeerConnectionOptions.TimeProvider"/> (<c>TimeProvider.GetElapsedTime</c> gives how long it has been
+    /// inside this process); 0 when unknown. A packet held back until the keys arrived carries the time of the datagram that released it.
+    /// </summary>
+    public long PacketReceivedTimestamp => _packetReceivedAt;
 
     /// <summary>Packets dropped because the receive queue (<see cref="RtcPeerConnectionOptions.ReceiveQueueCapacity"/>) was full: the oldest goes.</summary>
     public long ReceiveQueueDropped => Interlocked.Read(ref _receiveQueueDropped);
@@ -108,6 +116,7 @@ public sealed partial class RtcPeerConnection
 
                 break;
             case PacketKind.Rtp:
+                _packetReceivedAt = datagram.ReceivedAt;
                 Receive(datagram.Writable);
                 break;
             case PacketKind.Rtcp:
