@@ -20,8 +20,10 @@ public sealed partial class CastoOptions
     public IList<string> SignalServers { get; } = [];
 
     /// <summary>
-    /// Peers known to carry the stream, as <c>/ip4/…/tcp/…/p2p/PEERID</c>: tried as parents directly (like
-    /// <c>casto watch --join</c>). They will also seed the Kademlia DHT once it lands; it is not used yet. Default: none.
+    /// Kademlia DHT peers (<c>/ipfs/kad/1.0.0</c>, any libp2p DHT) or peers known to carry the stream, as
+    /// <c>/ip4/…/tcp/…/p2p/PEERID</c>. They turn the DHT on: the peer provides the stream's key there and finds the
+    /// stream's other providers as parents, so no signal server is needed; they are also tried as parents directly
+    /// (like <c>casto watch --join</c>). A publisher always runs the DHT, so its viewers can bootstrap from it. Default: none.
     /// </summary>
     public IList<string> BootstrapPeers { get; } = [];
 

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Casto.Discovery.Kad;
 using Casto.Discovery.Signal;
 using Casto.Relay.Tree;
 using Casto.Stack.Identity;
@@ -12,7 +13,7 @@ namespace Casto.Sdk;
 /// <summary>
 /// One tree peer as <see cref="CastoClient"/> sets it up from <see cref="CastoOptions"/> (what <c>casto watch</c> and
 /// <c>casto broadcast</c> do from their flags): the key, the <see cref="TreePeer"/> (libp2p host, UDP port, forwarding
-/// node, tree node) and its <see cref="TreeDiscovery"/> (signal rooms, mDNS). Disposing closes all of it.
+/// node, tree node) and its <see cref="TreeDiscovery"/> (signal rooms, mDNS, the DHT from the bootstrap peers). Disposing closes all of it.
 /// </summary>
 internal sealed partial class CastoPeer : IAsyncDisposable
 {
@@ -62,6 +63,15 @@ internal sealed partial class CastoPeer : IAsyncDisposable
                 discovery.SignalServers.Add(Multiaddr.Parse(s));
             }
 
+            if (options.BootstrapPeers.Count > 0 || root) // a publisher serves the DHT its viewers bootstrap from
+            {
+                discovery.Dht = new KadDhtOptions { TimeProvider = options.TimeProvider };
+                foreach (string s in options.BootstrapPeers)
+                {
+                    discovery.Dht.BootstrapPeers.Add(Multiaddr.Parse(s));
+                }
+            }
+
             casto._discovery = await TreeDiscovery.StartAsync(peer, key, discovery, cancellationToken).ConfigureAwait(false);
             return casto;
         }
@@ -86,7 +96,7 @@ internal sealed partial class CastoPeer : IAsyncDisposable
     public IEnumerable<TreeCandidate> Seeds() =>
         Options.BootstrapPeers.Select(Multiaddr.Parse).Select(a => new TreeCandidate(a.PeerId!, [a.Decapsulate(MultiaddrProtocol.P2p)]));
 
-    /// <summary>Announces the stream (signal rooms), feeding found parents to <paramref name="found"/>.</summary>
+    /// <summary>Announces the stream (signal rooms, the DHT), feeding found parents to <paramref name="found"/>.</summary>
     public async Task AnnounceAsync(Action<IEnumerable<TreeCandidate>>? found, CancellationToken cancellationToken)
     {
         try

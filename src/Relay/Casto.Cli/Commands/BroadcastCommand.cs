@@ -17,9 +17,9 @@ namespace Casto.Cli.Commands;
 /// endpoint. A URL whose last segment is <c>whip</c> gets <c>/STREAM</c> appended; any other is used as given. Prints
 /// <c>{"stream":…,"resource":…}</c> once connected, then <c>{"packetsSent":…,"bitrateKbps":…,"nacks":…,"plis":…}</c>
 /// every second; DELETEs the resource on exit.</item>
-/// <item>no <c>--whip</c>: this process is the root of STREAM's relay tree (<c>[--signal MULTIADDR…] [--max-children N]
+/// <item>no <c>--whip</c>: this process is the root of STREAM's relay tree (<c>[--signal MULTIADDR…] [--bootstrap MULTIADDR…] [--max-children N]
 /// [--http HOST:PORT] [--listen MULTIADDR…] [--udp-port N] [--key FILE]</c>), announced in the stream's room on each
-/// signalling server. Prints <c>{"peerId":…,"listen":[…],"udpPort":…,"http":…}</c>, then every second
+/// signalling server and as a provider of the stream's key in the DHT (which it serves). Prints <c>{"peerId":…,"listen":[…],"udpPort":…,"http":…}</c>, then every second
 /// <c>{"stream":…,"peerId":…,"children":…,"uploadKbps":…}</c>.</item>
 /// </list>
 /// </summary>

@@ -4,7 +4,7 @@ using Casto.Relay.Tree;
 namespace Casto.Cli.Commands;
 
 /// <summary>
-/// <c>casto relay [--stream NAME…] [--signal MULTIADDR…] [--join MULTIADDR…] [--max-children N] [--max-streams N]
+/// <c>casto relay [--stream NAME…] [--signal MULTIADDR…] [--join MULTIADDR…] [--bootstrap MULTIADDR…] [--dht] [--max-children N] [--max-streams N]
 /// [--http HOST:PORT] [--listen MULTIADDR…] [--udp-port N] [--key FILE] [--seconds S]</c>: an operator's node that
 /// joins each stream's tree and forwards it; with no <c>--stream</c> it serves every stream announced on its signal
 /// servers (their rooms, now and as they open; at most <c>--max-streams</c>). Prints

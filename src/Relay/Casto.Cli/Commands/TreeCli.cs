@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Text.Json.Nodes;
+using Casto.Discovery.Kad;
 using Casto.Relay.Http;
 using Casto.Relay.Tree;
 using Casto.Stack.Identity;
@@ -11,8 +12,9 @@ namespace Casto.Cli.Commands;
 /// <summary>
 /// What <c>broadcast</c> (as a tree root), <c>relay</c> and <c>watch</c> share: the tree peer (its key, listen
 /// addresses, UDP port, children), its optional HTTP endpoint (WHEP, <c>/watch</c>, <c>/metrics</c>, <c>/healthz</c>)
-/// and where it finds parents: <c>--join</c> addresses, the stream's room on <c>--signal</c> servers, and mDNS on the
-/// LAN (by default when neither is given; a broadcaster always announces itself there unless <c>--no-mdns</c>).
+/// and where it finds parents: <c>--join</c> addresses, the stream's room on <c>--signal</c> servers, the stream's
+/// providers in the Kademlia DHT (<c>--bootstrap</c>, <c>--dht</c>), and mDNS on the LAN (by default when none of
+/// these is given; a broadcaster always announces itself there unless <c>--no-mdns</c>).
 /// </summary>
 internal sealed class TreeCli : IAsyncDisposable
 {
@@ -31,7 +33,7 @@ internal sealed class TreeCli : IAsyncDisposable
 
     internal sealed record Options(
         Option<string[]> Signal, Option<string[]> Join, Option<int> MaxChildren, Option<string?> Http, Option<string[]> Listen, Option<int> UdpPort, Option<string?> Key,
-        Option<bool> Mdns, Option<bool> NoMdns, Option<string?> Interface);
+        Option<bool> Mdns, Option<bool> NoMdns, Option<string?> Interface, Option<string[]> Bootstrap, Option<bool> Dht);
 
     /// <summary>The shared options, added to <paramref name="command"/>.</summary>
     public static Options AddOptions(Command command, int defaultChildren)
@@ -46,12 +48,16 @@ internal sealed class TreeCli : IAsyncDisposable
             KeyOption.Create(),
             new Option<bool>("--mdns") { Description = "Find and announce on the LAN with mDNS (the default without --signal and --join)." },
             new Option<bool>("--no-mdns") { Description = "Never use mDNS." },
-            new Option<string?>("--interface") { Description = "The network interface (name or address) mDNS uses.", HelpName = "NAME|ADDR" });
+            new Option<string?>("--interface") { Description = "The network interface (name or address) mDNS uses.", HelpName = "NAME|ADDR" },
+            new Option<string[]>("--bootstrap") { Description = "A Kademlia DHT peer, /ip4/…/tcp/…/p2p/ID, to find the stream's providers from (no signal server needed); repeatable.", HelpName = "MULTIADDR" },
+            new Option<bool>("--dht") { Description = "Run the DHT (/ipfs/kad/1.0.0) and provide the stream's key without --bootstrap, so others can bootstrap from this node (a broadcaster always does)." });
         command.Add(o.Mdns);
         command.Add(o.NoMdns);
         command.Add(o.Interface);
         command.Add(o.Signal);
         command.Add(o.Join);
+        command.Add(o.Bootstrap);
+        command.Add(o.Dht);
         command.Add(o.MaxChildren);
         command.Add(o.Http);
         command.Add(o.Listen);
@@ -91,7 +97,8 @@ internal sealed class TreeCli : IAsyncDisposable
                 cli._http = await WhipServer.StartAsync(peer.Forwarding, IPEndPoint.Parse(http), server, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
-            bool signalled = (result.GetValue(o.Signal)?.Length ?? 0) > 0 || (result.GetValue(o.Join)?.Length ?? 0) > 0;
+            string[] bootstrap = result.GetValue(o.Bootstrap) ?? [];
+            bool signalled = (result.GetValue(o.Signal)?.Length ?? 0) > 0 || (result.GetValue(o.Join)?.Length ?? 0) > 0 || bootstrap.Length > 0;
             var discovery = new TreeDiscoveryOptions
             {
                 Mdns = !result.GetValue(o.NoMdns) && (result.GetValue(o.Mdns) || !signalled || root),
@@ -100,6 +107,16 @@ internal sealed class TreeCli : IAsyncDisposable
             foreach (string server in result.GetValue(o.Signal) ?? [])
             {
                 discovery.SignalServers.Add(Multiaddr.Parse(server));
+            }
+
+            if (bootstrap.Length > 0 || result.GetValue(o.Dht) || root) // a broadcaster serves the DHT its viewers bootstrap from
+            {
+                discovery.Dht = new KadDhtOptions();
+                foreach (string b in bootstrap)
+                {
+                    var a = Multiaddr.Parse(b);
+                    discovery.Dht.BootstrapPeers.Add(a.PeerId is null ? throw new FormatException($"--bootstrap {b} needs /p2p/ID.") : a);
+                }
             }
 
             cli._discovery = await TreeDiscovery.StartAsync(peer, key, discovery, cancellationToken).ConfigureAwait(false);

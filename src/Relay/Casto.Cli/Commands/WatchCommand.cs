@@ -5,7 +5,7 @@ using Casto.Relay.Tree;
 namespace Casto.Cli.Commands;
 
 /// <summary>
-/// <c>casto watch STREAM [--signal MULTIADDR…] [--join MULTIADDR…] [--max-children N] [--http HOST:PORT] [--seconds S]</c>:
+/// <c>casto watch STREAM [--signal MULTIADDR…] [--bootstrap MULTIADDR…] [--join MULTIADDR…] [--max-children N] [--http HOST:PORT] [--seconds S]</c>:
 /// joins STREAM's tree (relaying to up to --max-children others, 2 by default) and plays it. Prints every second
 /// <c>{"frames":…,"keyframes":…,"depth":…,"parent":…,"fps":…,"latencyMs":…,"framesLost":…,"parentChanges":…}</c>
 /// (latency from the broadcaster: needs synchronised clocks; null until known).

@@ -23,4 +23,10 @@ internal static partial class Log
 
     [LoggerMessage(7105, LogLevel.Information, "Tree {Stream}: receiving again {Milliseconds} ms after the parent was lost")]
     public static partial void Recovered(ILogger logger, string stream, double milliseconds);
+
+    [LoggerMessage(7106, LogLevel.Information, "Tree {Stream}: DHT lookup found {Count} provider(s)")]
+    public static partial void DhtProviders(ILogger logger, string stream, int count);
+
+    [LoggerMessage(7107, LogLevel.Warning, "Tree {Stream}: DHT {Operation} failed ({Reason})")]
+    public static partial void DhtFailed(ILogger logger, string stream, string operation, string reason);
 }

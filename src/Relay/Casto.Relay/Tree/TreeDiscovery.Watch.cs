@@ -32,7 +32,7 @@ public sealed partial class TreeDiscovery
         }
     }
 
-    /// <summary>Leaves every room (the signal connections close) and says goodbye on mDNS.</summary>
+    /// <summary>Leaves every room (the signal connections close), says goodbye on mDNS and stops the DHT.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -48,6 +48,8 @@ public sealed partial class TreeDiscovery
         }
 
         await Task.WhenAll(watchers).ConfigureAwait(false);
+        await StopDhtAsync().ConfigureAwait(false);
+
         foreach (var s in _signals)
         {
             await s.DisposeAsync().ConfigureAwait(false);

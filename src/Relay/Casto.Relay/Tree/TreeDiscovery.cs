@@ -1,4 +1,5 @@
 using Casto.Discovery;
+using Casto.Discovery.Kad;
 using Casto.Discovery.Mdns;
 using Casto.Discovery.Signal;
 using Casto.Stack.Identity;
@@ -21,11 +22,30 @@ public sealed class TreeDiscoveryOptions
     /// <summary>Options of each signal server connection.</summary>
     public SignalClientOptions Signal { get; set; } = new();
 
+    /// <summary>
+    /// The Kademlia DHT (started from its <see cref="KadDhtOptions.BootstrapPeers"/>): every announced stream's key
+    /// (<see cref="KadKeys.ForStream"/>) is provided and its providers become candidate parents, so no signal server is
+    /// needed. <see langword="null"/> (the default): no DHT.
+    /// </summary>
+    public KadDhtOptions? Dht { get; set; }
+
+    /// <summary>
+    /// Time between provider lookups of a stream once some were found. Until then a lookup is retried after 1 s,
+    /// doubling up to this. Default 30 s.
+    /// </summary>
+    public TimeSpan DhtLookupInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Providers taken per lookup. Default 20 (a DHT node keeps at most that many per key).</summary>
+    public int DhtMaxProviders { get; set; } = 20;
+
     /// <summary>Checks the options; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Signal, nameof(Signal));
         Signal.Validate();
+        Dht?.Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(DhtLookupInterval, TimeSpan.FromSeconds(1), nameof(DhtLookupInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(DhtMaxProviders, 1, nameof(DhtMaxProviders));
         foreach (var server in SignalServers)
         {
             ArgumentNullException.ThrowIfNull(server, nameof(SignalServers));
@@ -35,9 +55,9 @@ public sealed class TreeDiscoveryOptions
 
 /// <summary>
 /// Every discovery source a tree peer has, feeding its streams' memberships with candidate parents: the stream's
-/// room on each signal server (members there when we join, and those who join later) and mDNS on the LAN (every
-/// casto peer found is a candidate; one that does not carry the stream refuses the join). Announcing a stream makes
-/// this peer findable the same ways.
+/// room on each signal server (members there when we join, and those who join later), mDNS on the LAN (every
+/// casto peer found is a candidate; one that does not carry the stream refuses the join) and, when configured, the
+/// stream's provider records in the Kademlia DHT. Announcing a stream makes this peer findable the same ways.
 /// </summary>
 public sealed partial class TreeDiscovery : IAsyncDisposable
 {
@@ -85,6 +105,11 @@ public sealed partial class TreeDiscovery : IAsyncDisposable
                 await discovery._mdns.StartAsync(new Sink(discovery.OnMdns), cancellationToken).ConfigureAwait(false);
             }
 
+            if (options.Dht is { } dht)
+            {
+                await discovery.StartDhtAsync(dht, cancellationToken).ConfigureAwait(false);
+            }
+
             return discovery;
         }
         catch
@@ -96,8 +121,8 @@ public sealed partial class TreeDiscovery : IAsyncDisposable
 
     /// <summary>
     /// Makes this peer findable as a carrier of <paramref name="stream"/> (it joins the stream's room on every signal
-    /// server) and, with <paramref name="found"/>, reports candidate parents for it: the room's members now and
-    /// later, and every peer mDNS finds.
+    /// server and provides the stream's key in the DHT) and, with <paramref name="found"/>, reports candidate parents
+    /// for it: the room's members now and later, every peer mDNS finds and the stream's providers in the DHT.
     /// </summary>
     public async Task AnnounceAsync(string stream, Action<IEnumerable<TreeCandidate>>? found, CancellationToken cancellationToken = default)
     {
@@ -121,6 +146,7 @@ public sealed partial class TreeDiscovery : IAsyncDisposable
             }
         }
 
+        StartDhtStream(stream, find: found is not null);
         foreach (var client in _signals)
         {
             var members = await client.JoinAsync(stream, [.. _peer.Host.ListenAddresses], cancellationToken).ConfigureAwait(false);
