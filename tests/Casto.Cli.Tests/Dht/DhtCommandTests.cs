@@ -53,6 +53,44 @@ public sealed class DhtCommandTests : IDisposable
         Assert.Equal(0, JsonDocument.Parse(output.ToString().Trim()).RootElement.GetProperty("count").GetInt32());
     }
 
+    [Fact]
+    public async Task Provide_stays_up_and_put_get_store_a_public_key_record_through_a_server()
+    {
+        using var stop = new CancellationTokenSource();
+        using var serveOut = new LineWriter();
+        var serving = RunAsync(["dht", "serve", "--key", Path.Combine(_dir, "s.key")], serveOut, stop.Token);
+        using var started = JsonDocument.Parse(await serveOut.FirstLineAsync(TimeSpan.FromSeconds(30)));
+        var server = started.RootElement.GetProperty("addrs")[0].GetString()!;
+
+        using var provideOut = new LineWriter();
+        var providing = RunAsync(["dht", "provide", "--name", "cli-provide", "--bootstrap", server], provideOut, stop.Token);
+        using var provided = JsonDocument.Parse(await provideOut.FirstLineAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, provided.RootElement.GetProperty("peers").GetInt32()); // the server took the record
+        Assert.Equal(Casto.Discovery.Kad.KadKeys.ForStream("cli-provide").ToString(), provided.RootElement.GetProperty("provided").GetString());
+        using var findOut = new StringWriter();
+        Assert.Equal(0, await RunAsync(["dht", "find-providers", "stream:cli-provide", "--bootstrap", server, "--max", "1"], findOut));
+        Assert.Equal(provided.RootElement.GetProperty("peerId").GetString(), JsonDocument.Parse(findOut.ToString().Split('\n')[0]).RootElement.GetProperty("peerId").GetString());
+
+        // A /pk/ record of a key that is not inlined in its peer id (RSA): stored on the server, then fetched back.
+        using var rsa = Casto.Stack.Identity.PrivateKey.Generate(Casto.Stack.Identity.KeyType.Rsa);
+        string hex = Convert.ToHexStringLower(rsa.PublicKey.Protobuf);
+        using var putOut = new StringWriter();
+        Assert.Equal(0, await RunAsync(["dht", "put", $"pk:{rsa.PeerId}", $"hex:{hex}", "--bootstrap", server], putOut));
+        Assert.Equal(2, JsonDocument.Parse(putOut.ToString()).RootElement.GetProperty("peers").GetInt32()); // both servers: serve and provide
+        using var getOut = new StringWriter();
+        Assert.Equal(0, await RunAsync(["dht", "get", $"pk:{rsa.PeerId}", "--bootstrap", server], getOut));
+        Assert.Equal(hex, JsonDocument.Parse(getOut.ToString()).RootElement.GetProperty("value").GetString());
+
+        // A record no validator accepts is refused before it is sent; a key nobody stored is not found.
+        Assert.NotEqual(0, await RunAsync(["dht", "put", "/casto/x", "hello", "--bootstrap", server], TextWriter.Null));
+        using var other = Casto.Stack.Identity.PrivateKey.Generate(Casto.Stack.Identity.KeyType.Rsa);
+        Assert.NotEqual(0, await RunAsync(["dht", "get", $"pk:{other.PeerId}", "--bootstrap", server], TextWriter.Null));
+
+        await stop.CancelAsync();
+        Assert.Equal(0, await providing.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, await serving.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     private sealed class LineWriter : StringWriter
     {
         private readonly TaskCompletionSource<string> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -7,20 +7,25 @@ using Casto.Stack.Identity;
 namespace Casto.Cli.Dht;
 
 /// <summary>
-/// <c>casto dht serve|find-providers|find-peer</c>: a Kademlia DHT node (wire-compatible with /ipfs/kad/1.0.0).
-/// Output is JSON lines: <c>serve</c> prints <c>{"peerId","addrs","tableSize"}</c> and serves until SIGINT/SIGTERM
-/// (providing <c>--provide</c> keys); <c>find-providers CID</c> prints one <c>{"peerId","addrs"}</c> per provider, then
-/// <c>{"done":true,"count","hops","queried"}</c>; <c>find-peer ID</c> prints <c>{"peerId","addrs"}</c> or fails.
+/// <c>casto dht serve|provide|find-providers|find-peer|put|get</c>: a Kademlia DHT node (wire-compatible with
+/// /ipfs/kad/1.0.0). Output is JSON lines: <c>serve</c> prints <c>{"peerId","addrs","tableSize"}</c> and serves until
+/// SIGINT/SIGTERM (providing <c>--provide</c> keys); <c>provide</c> does the same for one key and also reports how many
+/// peers took the record; <c>find-providers CID</c> prints one <c>{"peerId","addrs"}</c> per provider, then
+/// <c>{"done":true,"count","hops","queried"}</c>; <c>find-peer ID</c> prints <c>{"peerId","addrs"}</c> or fails;
+/// <c>put KEY VALUE</c> and <c>get KEY</c> store and fetch a validated record (see <c>DhtCommand.Records.cs</c>).
 /// A CID may be given as <c>stream:NAME</c> (CIDv1 raw of sha2-256 of the name).
 /// </summary>
-internal static class DhtCommand
+internal static partial class DhtCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var command = new Command("dht", "Kademlia DHT: serve, find providers, find peers.");
+        var command = new Command("dht", "Kademlia DHT: serve, provide, find providers, find peers, put and get records.");
         command.Add(Serve(stdout, stderr));
+        command.Add(Provide(stdout, stderr));
         command.Add(FindProviders(stdout, stderr));
         command.Add(FindPeer(stdout, stderr));
+        command.Add(Put(stdout, stderr));
+        command.Add(Get(stdout, stderr));
         return command;
     }
 
