@@ -4,7 +4,7 @@ using Casto.Stack.Transports.Memory;
 namespace Casto.TreeSim;
 
 /// <summary>Settings of one simulation run.</summary>
-internal sealed record SimSettings(int Nodes, int FanOut, TimeSpan JoinSpread, double CrashFraction, TimeSpan CrashSpread, TimeSpan Settle, int Seeds = 8, int Seed = 1, double LatencyMs = 20);
+internal sealed record SimSettings(int Nodes, int FanOut, TimeSpan JoinSpread, double CrashFraction, TimeSpan CrashSpread, TimeSpan Settle, int Seeds = 8, int Seed = 1, double LatencyMs = 20, bool Trace = false);
 
 /// <summary>
 /// The real tree control (TreeNode, TreeMembership: heartbeats, redirects, rejoin) on thousands of nodes over the
@@ -26,11 +26,21 @@ internal sealed partial class TreeSimulation(SimSettings settings, TextWriter lo
 
     public TimeSpan Now => _clock.GetUtcNow() - _start;
 
-    private TreeNodeOptions Options(int fanOut) => new() { MaxChildren = fanOut, TimeProvider = _clock };
+    private TreeNodeOptions Options(int fanOut)
+    {
+        var options = new TreeNodeOptions { MaxChildren = fanOut, TimeProvider = _clock };
+        if (settings.Trace)
+        {
+            options.LoggerFactory = new SimTrace(() => Now, log, _nodes.Count);
+        }
+
+        return options;
+    }
 
     public async Task<SimNode> StartRootAsync()
     {
         var root = await SimNode.StartAsync(_network, _media, _clock, Options(settings.FanOut), TimeSpan.FromMilliseconds(settings.LatencyMs)).ConfigureAwait(false);
+        Named(root);
         root.Media.Publish(Stream);
         root.Tree.Broadcast(Stream);
         root.JoinedAfter = TimeSpan.Zero;
@@ -42,6 +52,7 @@ internal sealed partial class TreeSimulation(SimSettings settings, TextWriter lo
     public async Task<SimNode> JoinAsync()
     {
         var node = await SimNode.StartAsync(_network, _media, _clock, Options(settings.FanOut), TimeSpan.FromMilliseconds(settings.LatencyMs)).ConfigureAwait(false);
+        Named(node);
         var live = _nodes.Where(n => !n.Killed).ToList();
         var seeds = new List<TreeCandidate> { live[0].Tree.AsCandidate(Stream) with { Depth = int.MaxValue, Free = -1 } };
         for (int i = 0; i < settings.Seeds && live.Count > 1; i++)
@@ -53,6 +64,14 @@ internal sealed partial class TreeSimulation(SimSettings settings, TextWriter lo
         _nodes.Add(node);
         node.Membership = node.Tree.Join(Stream, seeds);
         return node;
+    }
+
+    private static void Named(SimNode node)
+    {
+        if (node.Tree.Options.LoggerFactory is SimTrace trace)
+        {
+            trace.Name = node.PeerId.ToString()[^6..];
+        }
     }
 
     /// <summary>Moves the virtual clock by <paramref name="span"/>, a step at a time, letting the pool finish each step's work.</summary>

@@ -24,6 +24,12 @@ internal static partial class Log
     [LoggerMessage(7105, LogLevel.Information, "Tree {Stream}: receiving again {Milliseconds} ms after the parent was lost")]
     public static partial void Recovered(ILogger logger, string stream, double milliseconds);
 
+    [LoggerMessage(7108, LogLevel.Debug, "Tree {Stream}: candidate {Peer} redirected us to {Count} others")]
+    public static partial void Redirected(ILogger logger, string stream, PeerId peer, int count);
+
+    [LoggerMessage(7109, LogLevel.Trace, "Tree {Stream}: asking {Peer} (depth {Depth}, free {Free})")]
+    public static partial void Asking(ILogger logger, string stream, PeerId peer, int depth, int free);
+
     [LoggerMessage(7106, LogLevel.Information, "Tree {Stream}: DHT lookup found {Count} provider(s)")]
     public static partial void DhtProviders(ILogger logger, string stream, int count);
 

@@ -105,6 +105,7 @@ public sealed partial class TreeMembership
         TreeNodeOptions options = _node.Options;
         using var joinTimer = new CancellationTokenSource(options.JoinTimeout, options.TimeProvider);
         using var joining = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, joinTimer.Token);
+        Log.Asking(_node.Logger, Stream, candidate.PeerId, candidate.Depth, candidate.Free);
         _node.Host.PeerStore.AddAddresses(candidate.PeerId, candidate.Addresses);
         bool dialled = _node.Host.FindConnection(candidate.PeerId) is null;
         PeerConnection connection = await _node.Host.DialAsync(candidate.PeerId, joining.Token).ConfigureAwait(false);
@@ -158,7 +159,9 @@ public sealed partial class TreeMembership
                         _redirectedBy.Add(candidate.PeerId);
                     }
 
-                    Learn(Candidates(reply.Redirect.Candidates));
+                    TreeCandidate[] others = Candidates(reply.Redirect.Candidates);
+                    Log.Redirected(_node.Logger, Stream, candidate.PeerId, others.Length);
+                    Learn(others);
                     return ParentOutcome.NotTaken;
                 case TreeMessage.BodyOneofCase.Refuse:
                     Log.CandidateFailed(_node.Logger, Stream, candidate.PeerId, $"{reply.Refuse.Reason}: {reply.Refuse.Message}");
