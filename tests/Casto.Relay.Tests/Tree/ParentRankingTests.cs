@@ -20,6 +20,20 @@ public sealed class ParentRankingTests
     }
 
     [Fact]
+    public void KnownDepthWithUnknownRoomGoesInTheOrderLearntSoTheNearestAncestorComesBeforeTheRoot()
+    {
+        // After a loss the membership learns [grandparent, ..., root] with unknown room: the warm grandparent is asked
+        // first, not the root (which would only redirect us down again).
+        var grandparent = Candidate(depth: 3, free: -1);
+        var root = Candidate(depth: 0, free: -1);
+        var full = Candidate(depth: 1, free: 0);
+        var room = Candidate(depth: 4, free: 1);
+        var seed = Candidate(depth: int.MaxValue, free: 2);
+        var ranked = ParentRanking.Rank([seed, grandparent, root, full, room], Self, new HashSet<PeerId>());
+        Assert.Equal([room, grandparent, root, full, seed], ranked);
+    }
+
+    [Fact]
     public void NeverOurselvesOurChildrenOrTheSamePeerTwice()
     {
         var child = Candidate(depth: 1, free: 2);

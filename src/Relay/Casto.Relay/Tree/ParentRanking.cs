@@ -4,12 +4,12 @@ namespace Casto.Relay.Tree;
 
 /// <summary>
 /// Which candidate parent to try first: never ourselves or one of our children (deeper descendants are caught by the
-/// path check on Accept, and refused by them); nodes of known depth with room, then those known to be full (they
-/// redirect toward the shallowest room below them), then those of unknown depth (a seed or a room member, which may sit
-/// anywhere: taking one first would put us deep while shallower room exists). Nodes with room and unknown ones go
-/// shallowest first (the tree stays balanced: a node joins at the first level with room), then most free room, then
-/// the order they were learnt in; full ones in the order learnt (newest first: the walk follows the latest redirect
-/// down). Pure.
+/// path check on Accept, and refused by them). Three groups: (0) nodes known to have room, shallowest first (the tree
+/// stays balanced: a node joins at the first level with room), then most free room, then the order learnt; (1) nodes
+/// of known depth whose room is none or unknown (full ones redirect toward the shallowest room below them; ancestors
+/// and stale reports have unknown room), in the order learnt, newest first: the walk follows the latest redirect down,
+/// and after a loss the nearest ancestor comes before the root; (2) nodes of unknown depth (a seed or a room member,
+/// which may sit anywhere: taking one first would put us deep while shallower room exists), in the order learnt. Pure.
 /// </summary>
 internal static class ParentRanking
 {
@@ -30,15 +30,16 @@ internal static class ParentRanking
 
         ranked.Sort((a, b) =>
         {
-            int byRoom = Group(a.Candidate).CompareTo(Group(b.Candidate));
-            if (byRoom != 0)
+            int group = Group(a.Candidate);
+            int byGroup = group.CompareTo(Group(b.Candidate));
+            if (byGroup != 0)
             {
-                return byRoom;
+                return byGroup;
             }
 
-            if (Group(a.Candidate) == 1)
+            if (group != 0)
             {
-                return a.Order.CompareTo(b.Order); // full nodes: the latest redirect's first (it points at the shallowest room)
+                return a.Order.CompareTo(b.Order);
             }
 
             int byDepth = a.Candidate.Depth.CompareTo(b.Candidate.Depth);
@@ -53,5 +54,5 @@ internal static class ParentRanking
         return ranked.ConvertAll(r => r.Candidate);
     }
 
-    private static int Group(TreeCandidate c) => c.Depth == int.MaxValue ? 2 : c.Free == 0 ? 1 : 0;
+    private static int Group(TreeCandidate c) => c.Depth == int.MaxValue ? 2 : c.Free > 0 ? 0 : 1;
 }

@@ -76,7 +76,7 @@ public sealed partial class TreeMembership
                         return null;
                     case TreeMessage.BodyOneofCase.HandOff:
                         reason = "handed off";
-                        HandOffTo(Candidates(message.HandOff.Candidates));
+                        TryFirst(Candidates(message.HandOff.Candidates));
                         kept = new PreviousParent(session, channel, beating, sending);
                         return kept;
                     case TreeMessage.BodyOneofCase.Heartbeat:
@@ -108,9 +108,15 @@ public sealed partial class TreeMembership
 
             IReadOnlyList<TreeCandidate> ancestors = _position.Ancestors;
             _position.LoseParent();
-            // The nearest ancestor first; the lost parent is kept, ranked by depth like the rest (it may only have paused,
-            // and for a child of the root it is the way up), but tried after its ancestors.
-            Learn([.. ancestors.Where(a => !a.PeerId.Equals(parent.PeerId)).Reverse(), parent with { Free = -1 }]);
+            // The nearest ancestor first (warm, and our parent's place under it is free), then the rest nearest first with
+            // their room unknown (what they reported is old); the lost parent is kept after them (it may only have paused,
+            // and for a child of the root it is the way up).
+            TreeCandidate[] up = [.. ancestors.Where(a => !a.PeerId.Equals(parent.PeerId)).Reverse().Select(a => a with { Free = -1 })];
+            Learn([.. up, parent with { Free = -1 }]);
+            if (kept is null && up.Length > 0)
+            {
+                TryFirst(up.Take(1));
+            }
             if (!cancellationToken.IsCancellationRequested)
             {
                 Log.ParentLost(_node.Logger, Stream, parent.PeerId, reason);

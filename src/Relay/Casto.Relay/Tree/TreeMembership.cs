@@ -14,8 +14,8 @@ public sealed partial class TreeMembership : IAsyncDisposable
     private readonly TreeNode _node;
     private readonly TreePosition _position;
     private readonly List<TreeCandidate> _seeds;
-    private readonly List<TreeCandidate> _learnt = [];
-    private List<TreeCandidate> _handOff = [];
+    private readonly List<Learnt> _learnt = []; // newest first
+    private List<TreeCandidate> _first = []; // a leaving parent's hand-off targets, or the nearest ancestor after a loss
     private TreeChannel? _parentChannel;
     private PreviousParent? _previous;
     private long _lastReport;
@@ -96,25 +96,33 @@ public sealed partial class TreeMembership : IAsyncDisposable
 
     internal void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
 
-    /// <summary>Who to try, best first: where a leaving parent sent us (in its order), then what we learnt (redirects, ancestors) and the seeds, ranked.</summary>
+    /// <summary>
+    /// Who to try, best first: where a leaving parent sent us (in its order) or, after a loss, the nearest ancestor
+    /// (its connection is kept warm, and our lost parent's place under it is free); then what we learnt (redirects,
+    /// ancestors, discovery) and the seeds, ranked. Room heard of longer ago than
+    /// <see cref="TreeNodeOptions.CandidateFreshness"/> counts as unknown: others took it since, most likely.
+    /// </summary>
     private List<TreeCandidate> Candidates()
     {
+        TimeProvider time = _node.Options.TimeProvider;
+        TimeSpan freshness = _node.Options.CandidateFreshness;
         lock (_gate)
         {
             var descendants = new HashSet<PeerId>(_position.ChildIds());
             descendants.UnionWith(_redirectedBy);
-            List<TreeCandidate> first = [.. _handOff.Where(c => !c.PeerId.Equals(_node.PeerId) && !descendants.Contains(c.PeerId))];
-            _handOff = [];
-            return [.. first, .. ParentRanking.Rank(_learnt.Concat(_seeds), _node.PeerId, descendants).Where(c => !first.Exists(f => f.PeerId.Equals(c.PeerId)))];
+            List<TreeCandidate> first = [.. _first.Where(c => !c.PeerId.Equals(_node.PeerId) && !descendants.Contains(c.PeerId))];
+            _first = [];
+            IEnumerable<TreeCandidate> learnt = _learnt.Select(l => l.Candidate.Free > 0 && time.GetElapsedTime(l.At) > freshness ? l.Candidate with { Free = -1 } : l.Candidate);
+            return [.. first, .. ParentRanking.Rank(learnt.Concat(_seeds), _node.PeerId, descendants).Where(c => !first.Exists(f => f.PeerId.Equals(c.PeerId)))];
         }
     }
 
-    /// <summary>A leaving parent's hand-off: these are tried first, in this order, while it still forwards.</summary>
-    private void HandOffTo(IEnumerable<TreeCandidate> candidates)
+    /// <summary>Tried first, in this order, in the next round: a leaving parent's hand-off (while it still forwards) or the nearest ancestor after a loss.</summary>
+    private void TryFirst(IEnumerable<TreeCandidate> candidates)
     {
         lock (_gate)
         {
-            _handOff = [.. candidates.Take(8)];
+            _first = [.. candidates.Take(8)];
         }
     }
 
@@ -180,9 +188,10 @@ public sealed partial class TreeMembership : IAsyncDisposable
     {
         lock (_gate)
         {
+            long now = _node.Options.TimeProvider.GetTimestamp();
             var fresh = candidates.Where(c => !c.PeerId.Equals(_node.PeerId)).DistinctBy(c => c.PeerId).ToList();
-            _learnt.RemoveAll(old => fresh.Exists(c => c.PeerId.Equals(old.PeerId)));
-            _learnt.InsertRange(0, fresh);
+            _learnt.RemoveAll(old => fresh.Exists(c => c.PeerId.Equals(old.Candidate.PeerId)));
+            _learnt.InsertRange(0, fresh.Select(c => new Learnt(c, now)));
             _learnVersion++;
             if (_learnt.Count > _node.Options.MaxCandidates)
             {
@@ -190,6 +199,9 @@ public sealed partial class TreeMembership : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>A candidate and when we heard of it (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    private readonly record struct Learnt(TreeCandidate Candidate, long At);
 
     private void RecordRecovery(TimeSpan took)
     {

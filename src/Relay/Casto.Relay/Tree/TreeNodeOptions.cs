@@ -37,6 +37,12 @@ public sealed class TreeNodeOptions
     /// <summary>Candidates a joiner remembers per stream (given, learnt from redirects and ancestors). Default 64.</summary>
     public int MaxCandidates { get; set; } = 64;
 
+    /// <summary>
+    /// How long a candidate's reported free room is believed (from a redirect, a heartbeat or discovery); after it the
+    /// candidate ranks as of unknown room, behind those heard of since. Default 2 s.
+    /// </summary>
+    public TimeSpan CandidateFreshness { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Join requests being answered at once; more are refused until one ends. Default 32.</summary>
     public int MaxPendingJoins { get; set; } = 32;
 
@@ -67,6 +73,7 @@ public sealed class TreeNodeOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(HandOffTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryDelay, RetryDelay);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxCandidates, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CandidateFreshness, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingJoins, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageSize, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(ReportInterval, HeartbeatInterval);
