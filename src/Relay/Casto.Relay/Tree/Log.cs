@@ -30,6 +30,9 @@ internal static partial class Log
     [LoggerMessage(7109, LogLevel.Trace, "Tree {Stream}: asking {Peer} (depth {Depth}, free {Free})")]
     public static partial void Asking(ILogger logger, string stream, PeerId peer, int depth, int free);
 
+    [LoggerMessage(7110, LogLevel.Information, "Tree {Stream}: moving up from depth {From} to {To} under {Peer} (make-before-break)")]
+    public static partial void MovingUp(ILogger logger, string stream, int from, int to, PeerId peer);
+
     [LoggerMessage(7106, LogLevel.Information, "Tree {Stream}: DHT lookup found {Count} provider(s)")]
     public static partial void DhtProviders(ILogger logger, string stream, int count);
 

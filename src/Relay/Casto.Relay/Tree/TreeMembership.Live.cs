@@ -48,6 +48,9 @@ public sealed partial class TreeMembership
             }
         };
         upstream.StateChanged += onState;
+        bool movingUp = false;
+        using var probing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task moving = MoveUpWhenDeepAsync(() => { (reason, movingUp) = ("moving up", true); CancelQuietly(watching); }, probing.Token);
         _ = upstream.FirstPacket.ContinueWith(
             _ =>
             {
@@ -83,6 +86,7 @@ public sealed partial class TreeMembership
                         Heartbeat h = message.Heartbeat;
                         _position.SetParent(parent, (int)Math.Min(h.Depth, 1000), TreeNode.FromWire(h.Path, 64), Candidates(h.Ancestors, nearest: true), h.Epoch);
                         KeepGrandparentWarm(cancellationToken);
+                        _position.TreeRoomDepth = h.HasTreeRoomDepth ? (int)Math.Min(h.TreeRoomDepth, 10_000) : null;
                         _position.Origin = h.HasOriginRtp && h.HasOriginUnixUs && h.Epoch == _position.InputEpoch ? (h.OriginRtp, (long)h.OriginUnixUs) : null;
                         break;
                 }
@@ -91,11 +95,20 @@ public sealed partial class TreeMembership
         catch (Exception ex) when (ex is IOException or TreeException or FormatException
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            if (ex is OperationCanceledException && movingUp)
+            {
+                // A better place accepted us: the join loop takes it, this parent forwarding until its stream flows.
+                kept = new PreviousParent(session, channel, beating, sending);
+                return kept;
+            }
+
             reason = ex is OperationCanceledException ? reason : ex.Message;
             return null;
         }
         finally
         {
+            await probing.CancelAsync().ConfigureAwait(false);
+            await moving.ConfigureAwait(false);
             Volatile.Write(ref _parentChannel, null);
             upstream.StateChanged -= onState;
             await watching.CancelAsync().ConfigureAwait(false);

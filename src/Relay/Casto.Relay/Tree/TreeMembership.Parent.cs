@@ -18,7 +18,14 @@ public sealed partial class TreeMembership
         int redirectRounds = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            ParentOutcome outcome = ParentOutcome.NotTaken;
+            // A better place found while we had a parent (rebalancing) is taken first; the old parent forwards until it flows.
+            ParentOutcome outcome = await TakeMoveAsync(lostAt, cancellationToken).ConfigureAwait(false);
+            if (outcome != ParentOutcome.NotTaken)
+            {
+                lostAt = outcome == ParentOutcome.Lost ? options.TimeProvider.GetTimestamp() : null;
+                continue;
+            }
+
             long version = LearnVersion;
             Task found = Found;
             bool redirected = false;
@@ -33,8 +40,7 @@ public sealed partial class TreeMembership
                 {
                     outcome = await TryParentAsync(candidate, lostAt, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is IOException or TreeException or ForwardingException or HostException
-                    or PeerConnectionException or TimeoutException or FormatException or OperationCanceledException or ObjectDisposedException)
+                catch (Exception ex) when (IsJoinFailure(ex))
                 {
                     if (cancellationToken.IsCancellationRequested)
                     {
@@ -92,6 +98,10 @@ public sealed partial class TreeMembership
         }
     }
 
+    /// <summary>What asking or taking a candidate throws when it fails (the loop goes on to the next).</summary>
+    private static bool IsJoinFailure(Exception ex) => ex is IOException or TreeException or ForwardingException or HostException
+        or PeerConnectionException or TimeoutException or FormatException or OperationCanceledException or ObjectDisposedException;
+
     /// <summary>At most 16 parsable candidates: the first ones, or with <paramref name="nearest"/> the last (a root-first ancestor list).</summary>
     internal static TreeCandidate[] Candidates(IEnumerable<Candidate> wire, bool nearest = false) =>
         [.. (nearest ? wire.TakeLast(16) : wire.Take(16)).Select(c => TreeCandidate.FromWire(c)).OfType<TreeCandidate>()];
@@ -143,14 +153,10 @@ public sealed partial class TreeMembership
         TreeNodeOptions options = _node.Options;
         StreamContext context = await connection.NewStreamAsync(TreeNode.Protocol, joining.Token).ConfigureAwait(false);
         var channel = new TreeChannel(context.Stream, options.MaxMessageSize);
-        ITreeLink? session = null;
-        PreviousParent? handedOff = null;
+        bool taken = false;
         try
         {
-            var join = new Join { Stream = Stream, Capacity = (uint)options.MaxChildren };
-            join.Addrs.Add(_node.Host.ListenAddresses.Take(8).Select(a => ByteString.CopyFrom(a.Bytes)));
-            await channel.WriteAsync(new TreeMessage { Join = join }, joining.Token).ConfigureAwait(false);
-            TreeMessage reply = await channel.ReadAsync(joining.Token).ConfigureAwait(false) ?? throw new IOException("The candidate ended the stream.");
+            TreeMessage reply = await AskAsync(channel, joining.Token).ConfigureAwait(false);
             switch (reply.BodyCase)
             {
                 case TreeMessage.BodyOneofCase.Redirect:
@@ -166,66 +172,30 @@ public sealed partial class TreeMembership
                 case TreeMessage.BodyOneofCase.Refuse:
                     Log.CandidateFailed(_node.Logger, Stream, candidate.PeerId, $"{reply.Refuse.Reason}: {reply.Refuse.Message}");
                     return ParentOutcome.NotTaken;
-                case not TreeMessage.BodyOneofCase.Accept:
-                    throw new TreeException(TreeError.Protocol, $"Expected Accept, Redirect or Refuse, got {reply.BodyCase}.");
             }
 
-            PeerId[] path = TreeNode.FromWire(reply.Accept.Path, 64);
-            if (path.Contains(_node.PeerId) || path.Length == 0 || !path[^1].Equals(candidate.PeerId))
-            {
-                await channel.WriteAsync(new TreeMessage { Leave = new Leave() }, joining.Token).ConfigureAwait(false);
-                throw new TreeException(TreeError.Cycle, "The candidate is our descendant (or sent a path not ending with itself).");
-            }
-
-            // Nodes of one epoch carry the root's numbering: the new parent continues the old one's (no rebase downstream).
-            ulong epoch = reply.Accept.Epoch;
-            bool continues = epoch != 0 && epoch == _position.InputEpoch;
-            session = await _node.Media.PullAsync(Stream, async (offer, ct) =>
-            {
-                var description = new SessionDescription { Sdp = offer };
-                if (continues && _node.Media.ResumePoint(Stream) is var resume)
-                {
-                    (description.ResumeVideo, description.ResumeAudio) = (resume.Video ?? 0, resume.Audio ?? 0);
-                    if (resume.Video is null)
-                    {
-                        description.ClearResumeVideo();
-                    }
-
-                    if (resume.Audio is null)
-                    {
-                        description.ClearResumeAudio();
-                    }
-                }
-
-                await channel.WriteAsync(new TreeMessage { Offer = description }, ct).ConfigureAwait(false);
-                return (await channel.ExpectAsync(TreeMessage.BodyOneofCase.Answer, ct).ConfigureAwait(false)).Answer.Sdp;
-            }, continues, joining.Token).ConfigureAwait(false);
-            var at = new ParentPosition((int)Math.Min(reply.Accept.Depth, 1000), path, Candidates(reply.Accept.Ancestors, nearest: true), epoch);
-            handedOff = await LiveWithParentAsync(channel, candidate, session, at, lostAt, joining.Token, cancellationToken).ConfigureAwait(false);
-            return handedOff is not null ? ParentOutcome.HandedOff : ParentOutcome.Lost;
+            taken = true;
+            return await TakeAsync(channel, candidate, reply.Accept, lostAt, joining, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            if (handedOff is not null && !cancellationToken.IsCancellationRequested)
+            if (!taken)
             {
-                // Make-before-break: the leaving parent keeps forwarding (and we heartbeating) until the next parent's stream flows.
-                await EndPreviousAsync().ConfigureAwait(false);
-                Volatile.Write(ref _previous, handedOff);
-            }
-            else
-            {
-                if (handedOff is not null)
-                {
-                    await handedOff.StopAsync().ConfigureAwait(false);
-                }
-
                 await channel.DisposeAsync().ConfigureAwait(false);
-                if (session is not null)
-                {
-                    await _node.EndQuietlyAsync(session).ConfigureAwait(false);
-                }
             }
         }
+    }
+
+    /// <summary>Sends our Join; the reply is an Accept, a Redirect or a Refuse (anything else throws).</summary>
+    private async Task<TreeMessage> AskAsync(TreeChannel channel, CancellationToken cancellationToken)
+    {
+        var join = new Join { Stream = Stream, Capacity = (uint)_node.Options.MaxChildren };
+        join.Addrs.Add(_node.Host.ListenAddresses.Take(8).Select(a => ByteString.CopyFrom(a.Bytes)));
+        await channel.WriteAsync(new TreeMessage { Join = join }, cancellationToken).ConfigureAwait(false);
+        TreeMessage reply = await channel.ReadAsync(cancellationToken).ConfigureAwait(false) ?? throw new IOException("The candidate ended the stream.");
+        return reply.BodyCase is TreeMessage.BodyOneofCase.Accept or TreeMessage.BodyOneofCase.Redirect or TreeMessage.BodyOneofCase.Refuse
+            ? reply
+            : throw new TreeException(TreeError.Protocol, $"Expected Accept, Redirect or Refuse, got {reply.BodyCase}.");
     }
 
     /// <summary>Rounds started at once after a redirect before a pause (a tree deeper than this is walked more slowly).</summary>

@@ -240,6 +240,13 @@ public sealed partial class TreeMembership : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         await EndPreviousAsync().ConfigureAwait(false);
+        Move? move;
+        lock (_gate)
+        {
+            (move, _move) = (_move, null);
+        }
+
+        await DropAsync(move).ConfigureAwait(false);
         DropWarm();
         _stop.Dispose();
     }

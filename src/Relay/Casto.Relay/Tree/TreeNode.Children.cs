@@ -121,6 +121,11 @@ public sealed partial class TreeNode
             var h = new Heartbeat { Depth = (uint)Math.Max(position.Depth, 0), Epoch = position.OutputEpoch };
             h.Path.Add(Wire(position.Path));
             h.Ancestors.Add(position.Ancestors.Select(a => a.ToWire()));
+            if ((position.IsRoot ? position.RoomDepth(_options.MaxChildren) : position.TreeRoomDepth) is { } treeRoom)
+            {
+                h.TreeRoomDepth = (uint)treeRoom;
+            }
+
             if (OriginFor(position) is { } origin)
             {
                 (h.OriginRtp, h.OriginUnixUs) = (origin.RtpTimestamp, (ulong)origin.UnixMicros);

@@ -43,6 +43,13 @@ public sealed class TreeNodeOptions
     /// </summary>
     public TimeSpan CandidateFreshness { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How often (jittered, doubling up to 8× while nothing better is found) a node two or more levels deeper than the
+    /// tree's shallowest room looks for a better place and moves there make-before-break, its subtree with it; after
+    /// crashes the tree grows deep without it. <see cref="TimeSpan.Zero"/> turns rebalancing off. Default 5 s.
+    /// </summary>
+    public TimeSpan RebalanceInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Join requests being answered at once; more are refused until one ends. Default 32.</summary>
     public int MaxPendingJoins { get; set; } = 32;
 
@@ -74,6 +81,7 @@ public sealed class TreeNodeOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryDelay, RetryDelay);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxCandidates, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CandidateFreshness, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(RebalanceInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingJoins, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageSize, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(ReportInterval, HeartbeatInterval);

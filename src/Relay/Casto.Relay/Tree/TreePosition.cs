@@ -58,6 +58,9 @@ internal sealed class TreePosition(string stream, PeerId self)
     /// <summary>Whether this node's children see its own numbering (timestamps no longer the root's).</summary>
     public bool OwnDomain => _ownDomain;
 
+    /// <summary>The shallowest depth with room in the whole tree, as the parent's heartbeat told it; null when unknown.</summary>
+    public int? TreeRoomDepth { get; set; }
+
     /// <summary>Set while this node hands its children off: it takes no more joiners.</summary>
     public bool Leaving { get; set; }
 
