@@ -121,4 +121,40 @@ public sealed class TreeFormationTests(ITestOutputHelper output)
         // makes every node here think its parent silent at once; they recover without loss, which is asserted above.)
         Assert.True(c.Status.ParentChanges >= 1 && d.Status.ParentChanges >= 1);
     }
+
+    [Fact]
+    public async Task ADeepNodeMovesUpWhenAShallowerPlaceOpensWithoutLosingAPacket()
+    {
+        // root ─ x (a leaf), root ─ a ─ b ─ c (fan-out 1 below the root). When x goes, the root has room at depth 1:
+        // b (depth 2) or c (depth 3) sits two levels below it, finds the place and moves there make-before-break.
+        await using var tree = new TreeHarness { Log = new(), RebalanceInterval = TimeSpan.FromMilliseconds(300) };
+        var root = await tree.StartRootAsync(maxChildren: 2);
+        var x = await tree.JoinAsync(maxChildren: 0);
+        await TreeHarness.WaitUntilAsync(() => x.Status.Depth == 1, what: "x at depth 1");
+        var a = await tree.JoinAsync(maxChildren: 1);
+        await TreeHarness.WaitUntilAsync(() => a.Status.Depth == 1, what: "a at depth 1");
+        var b = await tree.JoinAsync(maxChildren: 1);
+        await TreeHarness.WaitUntilAsync(() => b.Status.Depth == 2, what: "b at depth 2");
+        var c = await tree.JoinAsync(maxChildren: 1);
+        await TreeHarness.WaitUntilAsync(() => c.Status.Depth == 3, what: "c at depth 3");
+        await using var atB = await TreeHarness.WatchAsync(b);
+        await using var atC = await TreeHarness.WatchAsync(c);
+        await TreeHarness.WaitUntilAsync(() => atB.Count > 30 && atC.Count > 30, what: "viewers at b and c receive");
+        await Task.Delay(1000); // several rebalance intervals: a balanced tree stays as it is
+        Assert.Equal((2, 3, 0L, 0L), (b.Status.Depth, c.Status.Depth, b.Status.ParentChanges, c.Status.ParentChanges));
+
+        await x.DisposeAsync();
+        // (c's depth follows b's in b's next heartbeat when b moved.)
+        await TreeHarness.WaitUntilAsync(() => (b.Status.Depth == 1 || c.Status.Depth == 1) && Math.Max(b.Status.Depth, c.Status.Depth) == 2, TimeSpan.FromSeconds(15),
+            () => $"b depth {b.Status.Depth}, c depth {c.Status.Depth}\n{string.Join("\n", tree.Log!)}");
+        var moved = b.Status.Depth == 1 ? b : c;
+        Assert.Equal(root.PeerId, moved.Status.Parent);
+        int countB = atB.Count, countC = atC.Count;
+        await TreeHarness.WaitUntilAsync(() => atB.Count > countB + 30 && atC.Count > countC + 30, what: "viewers receive after the move");
+        Assert.True(atB.Missing().Count == 0 && atC.Missing().Count == 0,
+            $"b missing [{string.Join(",", atB.Missing().Take(20))}], c missing [{string.Join(",", atC.Missing().Take(20))}]\n{string.Join("\n", tree.Log!)}");
+        Assert.Equal(1, moved.Status.ParentChanges);
+        Assert.Empty(moved.Status.Recoveries); // a move is no loss
+        output.WriteLine($"{(moved == b ? "b" : "c")} moved up; b depth {b.Status.Depth}, c depth {c.Status.Depth}");
+    }
 }

@@ -31,8 +31,16 @@ internal sealed class TreeHarness : IAsyncDisposable
     /// <summary>When set, every node started from now on uses the library's default retry pause cap rather than the test's 500 ms.</summary>
     public bool DefaultRetries { get; set; }
 
+    /// <summary>When set, every node started from now on looks for a better place this often (the library's default is 5 s).</summary>
+    public TimeSpan? RebalanceInterval { get; set; }
+
     private TreeNodeOptions Logged(TreeNodeOptions options, string label)
     {
+        if (RebalanceInterval is { } rebalance)
+        {
+            options.RebalanceInterval = rebalance;
+        }
+
         if (DefaultRetries)
         {
             options.MaxRetryDelay = new TreeNodeOptions().MaxRetryDelay;
