@@ -68,7 +68,12 @@ public sealed class ViewerTests
         using var cts = Loopback.Timeout();
         await using var publisher = await Loopback.PublishClipAsync("stats", cts.Token);
         await using var media = await new CastoClient(Loopback.Options("stats", publisher.Addresses)).StartAsync(cts.Token);
-        await Task.Delay(TimeSpan.FromSeconds(1.5), cts.Token);
+        while (media.Stats.Frames == 0) // StartAsync returns once joined; under a loaded CI machine media may follow later
+        {
+            await Task.Delay(50, cts.Token);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5), cts.Token); // a whole second window of flowing media
         CastoStats stats = media.Stats;
         Assert.InRange(stats.Fps, 15, 45); // the clip is 30 fps
         Assert.Equal(media.PeerId, stats.PeerId);
