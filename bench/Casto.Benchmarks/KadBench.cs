@@ -77,9 +77,9 @@ internal static class KadBench
     private static string Describe<T>(List<T> values)
         where T : IConvertible
     {
-        var sorted = values.Select(v => v.ToDouble(CultureInfo.InvariantCulture)).Order().ToList();
+        double P(double q) => Quantiles.Of(values, q);
         return string.Create(CultureInfo.InvariantCulture,
-            $"median {sorted[sorted.Count / 2]:0.##}, p90 {sorted[(int)(sorted.Count * 0.9)]:0.##}, max {sorted[^1]:0.##}, mean {sorted.Average():0.##}");
+            $"p50 {P(0.5):0.##}, p90 {P(0.9):0.##}, p99 {P(0.99):0.##}, max {P(1):0.##}, mean {values.Average(v => v.ToDouble(CultureInfo.InvariantCulture)):0.##}");
     }
 
     private static double EntryBytes()

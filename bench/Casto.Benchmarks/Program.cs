@@ -31,6 +31,11 @@ if (args.Length > 0 && args[0] == "mdns-discovery")
     return await MdnsDiscoveryBench.RunAsync(args);
 }
 
+if (args.Length > 0 && args[0] == "kad-js")
+{
+    return await KadJsBench.RunAsync(args);
+}
+
 if (args.Length > 0 && args[0] == "kad")
 {
     return await KadBench.RunAsync(args);

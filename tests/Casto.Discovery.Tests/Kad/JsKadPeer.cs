@@ -48,11 +48,20 @@ public sealed class JsKadPeer : IAsyncDisposable
         }
 
         var peer = new JsKadPeer(LineProcess.Start(info));
-        string first = await peer._process.WaitForLineAsync(_ => true, TimeSpan.FromSeconds(30)); // the address line
-        using var json = JsonDocument.Parse(first);
-        peer.PeerId = json.RootElement.GetProperty("peerId").GetString()!;
-        peer.Addresses = [.. json.RootElement.GetProperty("addrs").EnumerateArray().Select(a => a.GetString()!)];
-        peer.Protocols = [.. json.RootElement.GetProperty("protocols").EnumerateArray().Select(a => a.GetString()!)];
+        try
+        {
+            string first = await peer._process.WaitForLineAsync(_ => true, TimeSpan.FromSeconds(60)); // the address line
+            using var json = JsonDocument.Parse(first);
+            peer.PeerId = json.RootElement.GetProperty("peerId").GetString()!;
+            peer.Addresses = [.. json.RootElement.GetProperty("addrs").EnumerateArray().Select(a => a.GetString()!)];
+            peer.Protocols = [.. json.RootElement.GetProperty("protocols").EnumerateArray().Select(a => a.GetString()!)];
+        }
+        catch
+        {
+            await peer._process.DisposeAsync(); // a half-started peer must not outlive the failure
+            throw;
+        }
+
         peer._replies = Task.Run(peer.ReadRepliesAsync);
         return peer;
     }
@@ -112,6 +121,17 @@ public sealed class JsKadPeer : IAsyncDisposable
             {
                 // not an answer after all
             }
+        }
+
+        // stdout closed: the peer exited, so no command still waiting will be answered
+        lock (_gate)
+        {
+            foreach (var tcs in _pending.Values)
+            {
+                tcs.TrySetException(new InvalidOperationException($"the js kad peer exited; stderr: {StdErr}"));
+            }
+
+            _pending.Clear();
         }
     }
 

@@ -79,12 +79,29 @@ public sealed class KadTestNetwork : IAsyncDisposable
         await Parallel.ForEachAsync(Nodes, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (n, ct) => await n.Dht.RefreshAsync(ct));
     }
 
+    /// <summary>Stops every node, even when one of them fails to stop; then throws what failed.</summary>
     public async ValueTask DisposeAsync()
     {
+        var errors = new List<Exception>();
         foreach (var (host, dht) in Nodes)
         {
-            await dht.DisposeAsync();
-            await host.DisposeAsync();
+            foreach (var disposable in new IAsyncDisposable[] { dht, host })
+            {
+                try
+                {
+                    await disposable.DisposeAsync();
+                }
+                catch (Exception ex)
+                {
+                    errors.Add(ex);
+                }
+            }
+        }
+
+        Nodes.Clear();
+        if (errors.Count > 0)
+        {
+            throw new AggregateException("some DHT nodes failed to stop", errors);
         }
     }
 }

@@ -4,6 +4,8 @@
 //   {"cmd":"dial","addr":MA} {"cmd":"provide","cid":CID} {"cmd":"findProviders","cid":CID}
 //   {"cmd":"findPeer","peer":ID} {"cmd":"closest","key":HEX} {"cmd":"putPk"} {"cmd":"get","key":HEX}
 //   {"cmd":"table"} (routing-table size) {"cmd":"inTable","peer":ID}
+//   {"cmd":"closestStats","key":HEX} and {"cmd":"provideStats","cid":CID}: the DHT's own getClosestPeers/provide,
+//   timed inside node ({"peers","ms","queried"} / {"ms"}; ms excludes the stdin/stdout round trip), for bench/Casto.Benchmarks kad-js
 // passthroughMapper keeps loopback addresses in DHT answers; allowQueryWithZeroPeers lets provide() store locally
 // (see docs in shared notes: js-libp2p behaviour).
 import { createInterface } from 'node:readline'
@@ -71,6 +73,21 @@ async function run (c) {
     case 'get': {
       const value = await node.contentRouting.get(fromString(c.key, 'base16'), { signal: AbortSignal.timeout(20000) })
       return { value: toString(value, 'base16') }
+    }
+    case 'closestStats': {
+      const started = performance.now()
+      const peers = []
+      let queried = 0
+      for await (const e of node.services.dht.getClosestPeers(fromString(c.key, 'base16'), { signal: AbortSignal.timeout(20000) })) {
+        if (e.name === 'PEER_RESPONSE') queried++
+        else if (e.name === 'FINAL_PEER') peers.push(e.peer.id.toString())
+      }
+      return { peers, ms: performance.now() - started, queried }
+    }
+    case 'provideStats': {
+      const started = performance.now()
+      for await (const _ of node.services.dht.provide(CID.parse(c.cid), { signal: AbortSignal.timeout(20000) })) { /* drain */ }
+      return { ms: performance.now() - started }
     }
     case 'table':
       return { size: node.services.dht.routingTable.size }
