@@ -16,10 +16,7 @@ public sealed partial class TreeMembership
         TreeNodeOptions options = _node.Options;
         using var timer = new CancellationTokenSource(options.JoinTimeout, options.TimeProvider);
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
-        Log.Asking(_node.Logger, Stream, candidate.PeerId, candidate.Depth, candidate.Free);
-        _node.Host.PeerStore.AddAddresses(candidate.PeerId, candidate.Addresses);
-        bool dialled = _node.Host.FindConnection(candidate.PeerId) is null;
-        PeerConnection connection = await _node.Host.DialAsync(candidate.PeerId, bound.Token).ConfigureAwait(false);
+        (PeerConnection connection, bool dialled) = await DialCandidateAsync(candidate, bound.Token).ConfigureAwait(false);
         TreeChannel? channel = null;
         Move? kept = null;
         try

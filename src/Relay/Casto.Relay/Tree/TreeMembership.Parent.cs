@@ -115,10 +115,7 @@ public sealed partial class TreeMembership
         TreeNodeOptions options = _node.Options;
         using var joinTimer = new CancellationTokenSource(options.JoinTimeout, options.TimeProvider);
         using var joining = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, joinTimer.Token);
-        Log.Asking(_node.Logger, Stream, candidate.PeerId, candidate.Depth, candidate.Free);
-        _node.Host.PeerStore.AddAddresses(candidate.PeerId, candidate.Addresses);
-        bool dialled = _node.Host.FindConnection(candidate.PeerId) is null;
-        PeerConnection connection = await _node.Host.DialAsync(candidate.PeerId, joining.Token).ConfigureAwait(false);
+        (PeerConnection connection, bool dialled) = await DialCandidateAsync(candidate, joining.Token).ConfigureAwait(false);
         var outcome = ParentOutcome.NotTaken;
         try
         {

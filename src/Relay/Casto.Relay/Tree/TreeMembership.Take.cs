@@ -1,10 +1,11 @@
 using Casto.Relay.Forwarding;
 using Casto.Relay.Tree.Wire;
+using Casto.Stack.Hosting;
 using Casto.Stack.Identity;
 
 namespace Casto.Relay.Tree;
 
-/// <summary>Taking a parent that accepted us.</summary>
+/// <summary>Dialling a candidate, and taking a parent that accepted us.</summary>
 public sealed partial class TreeMembership
 {
     /// <summary>
@@ -75,5 +76,14 @@ public sealed partial class TreeMembership
                 }
             }
         }
+    }
+
+    /// <summary>A connection to <paramref name="candidate"/> (its addresses added to the peer store), and whether we opened it for this.</summary>
+    private async ValueTask<(PeerConnection Connection, bool Dialled)> DialCandidateAsync(TreeCandidate candidate, CancellationToken cancellationToken)
+    {
+        Log.Asking(_node.Logger, Stream, candidate.PeerId, candidate.Depth, candidate.Free);
+        _node.Host.PeerStore.AddAddresses(candidate.PeerId, candidate.Addresses);
+        bool dialled = _node.Host.FindConnection(candidate.PeerId) is null;
+        return (await _node.Host.DialAsync(candidate.PeerId, cancellationToken).ConfigureAwait(false), dialled);
     }
 }
