@@ -38,6 +38,8 @@ public sealed class TreeReportTests
         Assert.Equal(12.5, view!.LatencyMs);
         Assert.Equal(3, view.Depth);
         Assert.NotNull(view.Parent);
+        Assert.Null(view.RttMs);
+        Assert.Equal(2.25, TreeReport.View(TreeReport.Self(NewId(), NewId(), 3, 1, 2, null, TimeSpan.FromMicroseconds(2250)))!.RttMs);
     }
 
     /// <summary>A child's report: itself at <paramref name="depth"/>, then <paramref name="count"/> − 1 nodes below it.</summary>

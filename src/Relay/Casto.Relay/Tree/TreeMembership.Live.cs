@@ -63,7 +63,8 @@ public sealed partial class TreeMembership
             },
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         var beating = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken); // outlives a hand-off
-        Task sending = _node.SendHeartbeatsAsync(channel, MyHeartbeat, beating.Token);
+        var clock = new HeartbeatClock(time);
+        Task sending = _node.SendHeartbeatsAsync(channel, () => clock.Stamp(MyHeartbeat()), beating.Token);
         PreviousParent? kept = null;
         Volatile.Write(ref _parentChannel, channel);
         try
@@ -84,6 +85,8 @@ public sealed partial class TreeMembership
                         return kept;
                     case TreeMessage.BodyOneofCase.Heartbeat:
                         Heartbeat h = message.Heartbeat;
+                        clock.Heard(h);
+                        _position.ParentRtt = clock.Rtt;
                         _position.SetParent(parent, (int)Math.Min(h.Depth, 1000), TreeNode.FromWire(h.Path, 64), Candidates(h.Ancestors, nearest: true), h.Epoch);
                         KeepGrandparentWarm(cancellationToken);
                         _position.TreeRoomDepth = h.HasTreeRoomDepth ? (int)Math.Min(h.TreeRoomDepth, 10_000) : null;

@@ -20,6 +20,8 @@ public static class TreeMetrics
         statuses.ForEach(s => PrometheusText.Sample(b, "casto_tree_has_parent", s.Stream, s.IsRoot || s.Parent is not null ? 1 : 0));
         PrometheusText.Family(b, "casto_tree_latency_seconds", "gauge", "From the broadcaster to here (newest video packet; synchronised clocks assumed).");
         statuses.Where(s => s.LatencyMs is not null).ToList().ForEach(s => PrometheusText.Sample(b, "casto_tree_latency_seconds", s.Stream, s.LatencyMs!.Value / 1000));
+        PrometheusText.Family(b, "casto_tree_parent_rtt_seconds", "gauge", "Round trip to the parent (smoothed heartbeat echoes).");
+        statuses.Where(s => s.ParentRttMs is not null).ToList().ForEach(s => PrometheusText.Sample(b, "casto_tree_parent_rtt_seconds", s.Stream, s.ParentRttMs!.Value / 1000));
         PrometheusText.Family(b, "casto_tree_parent_changes_total", "counter", "Parents taken after the first.");
         statuses.ForEach(s => PrometheusText.Sample(b, "casto_tree_parent_changes_total", s.Stream, s.ParentChanges));
         PrometheusText.Family(b, "casto_tree_recovery_seconds", "summary", "From noticing a lost parent to media from the next one.");

@@ -116,6 +116,7 @@ public sealed partial class TreeNode
     private async Task ServeChildAsync(TreeChannel channel, TreePosition position, TreeChild child, CancellationToken cancellationToken)
     {
         using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var clock = new HeartbeatClock(_options.TimeProvider);
         Task sending = SendHeartbeatsAsync(channel, () =>
         {
             var h = new Heartbeat { Depth = (uint)Math.Max(position.Depth, 0), Epoch = position.OutputEpoch };
@@ -131,7 +132,7 @@ public sealed partial class TreeNode
                 (h.OriginRtp, h.OriginUnixUs) = (origin.RtpTimestamp, (ulong)origin.UnixMicros);
             }
 
-            return h;
+            return clock.Stamp(h);
         }, done.Token);
         try
         {
@@ -152,6 +153,7 @@ public sealed partial class TreeNode
                 }
                 else if (message.BodyCase == TreeMessage.BodyOneofCase.Heartbeat)
                 {
+                    clock.Heard(message.Heartbeat);
                     child.Free = (int)Math.Min(message.Heartbeat.Free, 1000);
                     child.Children = (int)Math.Min(message.Heartbeat.Children, 1000);
                     child.WithRoom = [.. message.Heartbeat.ChildrenWithRoom.Take(16).Select(c => TreeCandidate.FromWire(c)).OfType<TreeCandidate>()];

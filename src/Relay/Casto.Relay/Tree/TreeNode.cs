@@ -116,7 +116,7 @@ public sealed partial class TreeNode : IAsyncDisposable
             m = _memberships.GetValueOrDefault(stream);
         }
 
-        return new TreeStreamStatus(stream, p.IsRoot, p.Depth, p.Parent, p.ChildCount, m?.ParentChanges ?? 0, m?.Recoveries ?? []) { LatencyMs = Latency(p) };
+        return new TreeStreamStatus(stream, p.IsRoot, p.Depth, p.Parent, p.ChildCount, m?.ParentChanges ?? 0, m?.Recoveries ?? []) { LatencyMs = Latency(p), ParentRttMs = p.ParentRtt?.TotalMilliseconds };
     }
 
     /// <summary>
@@ -136,7 +136,7 @@ public sealed partial class TreeNode : IAsyncDisposable
 
     /// <summary>This node and its subtree as it reports them to its parent.</summary>
     internal (List<Wire.NodeReport> Entries, int Size) SubtreeReport(TreePosition p) =>
-        TreeReport.Build(TreeReport.Self(PeerId, p.Parent, p.Depth, p.ChildCount, _options.MaxChildren, Latency(p)), p.Children(), _options.MaxReportEntries);
+        TreeReport.Build(TreeReport.Self(PeerId, p.Parent, p.Depth, p.ChildCount, _options.MaxChildren, Latency(p), p.ParentRtt), p.Children(), _options.MaxReportEntries);
 
     /// <summary>A disposed membership: the stream may be joined again.</summary>
     internal void Forget(TreeMembership membership)
@@ -263,4 +263,7 @@ public sealed record TreeStreamStatus(string Stream, bool IsRoot, int Depth, Pee
     /// null when unknown. 0 at the root.
     /// </summary>
     public double? LatencyMs { get; init; }
+
+    /// <summary>The smoothed round trip to the parent in ms, from heartbeat echoes (no clock sync needed); null for the root, without a parent, or before the first echo.</summary>
+    public double? ParentRttMs { get; init; }
 }

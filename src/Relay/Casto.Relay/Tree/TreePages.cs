@@ -46,7 +46,8 @@ public static class TreePages
 
     /// <summary>
     /// <c>{"peerId":…,"streams":[{"stream":…,"size":N,"maxDepth":D,"nodes":[{"peerId","parent","depth","children",
-    /// "capacity","latencyMs","hopLatencyMs"}…]}]}</c>; hop latency is a node's latency minus its parent's.
+    /// "capacity","latencyMs","hopLatencyMs","rttMs"}…]}]}</c>; hop latency is a node's latency minus its parent's, rttMs
+    /// the round trip of its link to its parent (heartbeat echoes).
     /// </summary>
     public static void Write(Utf8JsonWriter json, TreeNode node, string? stream = null)
     {
@@ -94,6 +95,7 @@ public static class TreePages
             WriteNumberOrNull(json, "latencyMs", n.LatencyMs);
             double? parentLatency = n.Parent is { } p ? latency.GetValueOrDefault(p) : null;
             WriteNumberOrNull(json, "hopLatencyMs", n.LatencyMs - parentLatency);
+            WriteNumberOrNull(json, "rttMs", n.RttMs);
             json.WriteEndObject();
         }
 

@@ -61,6 +61,15 @@ internal sealed class TreePosition(string stream, PeerId self)
     /// <summary>The shallowest depth with room in the whole tree, as the parent's heartbeat told it; null when unknown.</summary>
     public int? TreeRoomDepth { get; set; }
 
+    /// <summary>The smoothed round trip to the current parent (heartbeat echoes); null without a parent or before the first echo.</summary>
+    public TimeSpan? ParentRtt
+    {
+        get => Volatile.Read(ref _parentRttTicks) is var ticks and >= 0 ? TimeSpan.FromTicks(ticks) : null;
+        set => Volatile.Write(ref _parentRttTicks, value?.Ticks ?? -1);
+    }
+
+    private long _parentRttTicks = -1;
+
     /// <summary>Set while this node hands its children off: it takes no more joiners.</summary>
     public bool Leaving { get; set; }
 
@@ -127,6 +136,8 @@ internal sealed class TreePosition(string stream, PeerId self)
         {
             Parent = null;
         }
+
+        ParentRtt = null;
     }
 
     /// <summary>Successors a leaving child named, with the timestamp until which they may join over the limit.</summary>

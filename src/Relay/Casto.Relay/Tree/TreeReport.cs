@@ -11,7 +11,11 @@ namespace Casto.Relay.Tree;
 /// <param name="Children">Children it has now.</param>
 /// <param name="Capacity">Children it takes at most.</param>
 /// <param name="LatencyMs">Broadcaster to this node, when known (needs synchronised clocks).</param>
-public sealed record TreeNodeView(PeerId PeerId, PeerId? Parent, int Depth, int Children, int Capacity, double? LatencyMs);
+public sealed record TreeNodeView(PeerId PeerId, PeerId? Parent, int Depth, int Children, int Capacity, double? LatencyMs)
+{
+    /// <summary>The round trip of its link to its parent in ms (smoothed heartbeat echoes), when known.</summary>
+    public double? RttMs { get; init; }
+}
 
 /// <summary>
 /// A stream's tree below this node: <see cref="Nodes"/> lists this node first, then its subtree breadth first, as far
@@ -60,7 +64,7 @@ internal static class TreeReport
         return (entries, (int)Math.Min(size, int.MaxValue));
     }
 
-    public static NodeReport Self(PeerId self, PeerId? parent, int depth, int children, int capacity, double? latencyMs)
+    public static NodeReport Self(PeerId self, PeerId? parent, int depth, int children, int capacity, double? latencyMs, TimeSpan? rtt = null)
     {
         var r = new NodeReport { PeerId = ByteString.CopyFrom(self.Bytes), Depth = (uint)Math.Max(depth, 0), Children = (uint)children, Capacity = (uint)capacity };
         if (parent is { } p)
@@ -71,6 +75,11 @@ internal static class TreeReport
         if (latencyMs is { } l)
         {
             r.LatencyUs = (int)Math.Clamp(l * 1000, int.MinValue, int.MaxValue);
+        }
+
+        if (rtt is { } t)
+        {
+            r.RttUs = (uint)Math.Clamp(t.Ticks / TimeSpan.TicksPerMicrosecond, 0, uint.MaxValue);
         }
 
         return r;
@@ -84,7 +93,7 @@ internal static class TreeReport
             PeerId id = PeerId.FromBytes(r.PeerId.Span);
             PeerId? parent = r.Parent.IsEmpty ? null : PeerId.FromBytes(r.Parent.Span);
             return new TreeNodeView(id, parent, (int)Math.Min(r.Depth, 10_000), (int)Math.Min(r.Children, 1000), (int)Math.Min(r.Capacity, 1000),
-                r.HasLatencyUs ? r.LatencyUs / 1000.0 : null);
+                r.HasLatencyUs ? r.LatencyUs / 1000.0 : null) { RttMs = r.HasRttUs ? r.RttUs / 1000.0 : null };
         }
         catch (Exception ex) when (ex is FormatException or Casto.Stack.Identity.IdentityException)
         {
