@@ -67,6 +67,8 @@ public sealed class HeartbeatClockTests
         time.Now = 100_000_000;
         fresh.Heard(new Heartbeat { SentUs = 1, EchoUs = 1, EchoDelayUs = 0 }); // 100 s: not an echo of ours
         Assert.Null(fresh.Rtt);
+        fresh.Heard(new Heartbeat { SentUs = 1, EchoUs = ulong.MaxValue, EchoDelayUs = uint.MaxValue }); // garbage
+        Assert.Null(fresh.Rtt);
     }
 
     /// <summary>A message takes <paramref name="ms"/> one way: both clocks move on.</summary>

@@ -63,13 +63,13 @@ internal sealed class HeartbeatClock(TimeProvider time)
                 return;
             }
 
-            long rttUs = (long)Micros(now) - (long)heartbeat.EchoUs - heartbeat.EchoDelayUs;
-            TimeSpan sample = TimeSpan.FromTicks(rttUs * TimeSpan.TicksPerMicrosecond);
-            if (rttUs < 0 || sample > MaxRtt)
+            long rttUs = (long)Micros(now) - (long)Math.Min(heartbeat.EchoUs, long.MaxValue) - heartbeat.EchoDelayUs;
+            if (rttUs < 0 || rttUs > MaxRtt.Ticks / TimeSpan.TicksPerMicrosecond)
             {
                 return; // not an echo of ours
             }
 
+            TimeSpan sample = TimeSpan.FromTicks(rttUs * TimeSpan.TicksPerMicrosecond);
             _rtt = _rtt is { } old ? (old * 7 + sample) / 8 : sample;
         }
     }

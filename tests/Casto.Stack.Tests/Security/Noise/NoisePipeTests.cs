@@ -152,17 +152,23 @@ public class NoisePipeTests
             RoundTrip();
         }
 
-        // No asserts inside the measured loop: xunit's comparers allocate.
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 200; i++)
+        // No asserts inside the measured loop: xunit's comparers allocate. The least of three runs: a one-off (a pool
+        // refilling after a trim, a tier-up) is not per frame; an allocation per frame shows in every run.
+        var allocated = long.MaxValue;
+        for (var run = 0; run < 3; run++)
         {
-            RoundTrip();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 200; i++)
+            {
+                RoundTrip();
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(synchronous);
-        Assert.Equal(220L * chunk.Length, received);
-        Assert.True(allocated < 200, $"{allocated} bytes allocated for 200 frames");
+        Assert.Equal(620L * chunk.Length, received);
+        Assert.True(allocated < 200, $"{allocated} bytes allocated for 200 frames (least of three runs)");
     }
 
     private static int[] ReadFrameSizes(PipeReader raw, int count)
