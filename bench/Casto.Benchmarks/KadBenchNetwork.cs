@@ -161,25 +161,9 @@ internal sealed class KadBenchNetwork : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        var errors = new List<Exception>();
-        var all = _csharp.SelectMany(n => new IAsyncDisposable[] { n.Dht, n.Host }).Concat(_js);
-        foreach (var disposable in all)
-        {
-            try
-            {
-                await disposable.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                errors.Add(ex);
-            }
-        }
-
+        var all = _csharp.SelectMany(n => new IAsyncDisposable[] { n.Dht, n.Host }).Concat(_js).ToList();
         _csharp.Clear();
         _js.Clear();
-        if (errors.Count > 0)
-        {
-            throw new AggregateException("the Kademlia bench network did not stop cleanly", errors);
-        }
+        await Disposables.DisposeAllAsync(all, "the Kademlia bench network did not stop cleanly").ConfigureAwait(false);
     }
 }

@@ -101,24 +101,9 @@ public sealed class KadMixedNetwork : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        var errors = new List<Exception>();
-        foreach (var disposable in _js.Cast<IAsyncDisposable>().Append(_csharp))
-        {
-            try
-            {
-                await disposable.DisposeAsync();
-            }
-            catch (Exception ex)
-            {
-                errors.Add(ex);
-            }
-        }
-
+        var all = _js.Cast<IAsyncDisposable>().Append(_csharp).ToList();
         _js.Clear();
-        if (errors.Count > 0)
-        {
-            throw new AggregateException("the mixed Kademlia network did not stop cleanly", errors);
-        }
+        await Disposables.DisposeAllAsync(all, "the mixed Kademlia network did not stop cleanly");
     }
 
     /// <summary>Dials <paramref name="via"/>, waits until it is in the js table, then looks up the js peer's own id.</summary>

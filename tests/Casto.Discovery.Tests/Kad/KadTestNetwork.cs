@@ -82,26 +82,8 @@ public sealed class KadTestNetwork : IAsyncDisposable
     /// <summary>Stops every node, even when one of them fails to stop; then throws what failed.</summary>
     public async ValueTask DisposeAsync()
     {
-        var errors = new List<Exception>();
-        foreach (var (host, dht) in Nodes)
-        {
-            foreach (var disposable in new IAsyncDisposable[] { dht, host })
-            {
-                try
-                {
-                    await disposable.DisposeAsync();
-                }
-                catch (Exception ex)
-                {
-                    errors.Add(ex);
-                }
-            }
-        }
-
+        var all = Nodes.SelectMany(n => new IAsyncDisposable[] { n.Dht, n.Host }).ToList();
         Nodes.Clear();
-        if (errors.Count > 0)
-        {
-            throw new AggregateException("some DHT nodes failed to stop", errors);
-        }
+        await Disposables.DisposeAllAsync(all, "some DHT nodes failed to stop");
     }
 }
