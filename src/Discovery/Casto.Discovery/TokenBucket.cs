@@ -24,4 +24,15 @@ internal sealed class TokenBucket(TimeProvider time, double ratePerSecond, int b
         _tokens--;
         return true;
     }
+
+    /// <summary>Takes one token and returns zero, or, when the bucket is empty, how long until one is there (taking none).</summary>
+    public TimeSpan TimeUntilToken()
+    {
+        if (TryTake())
+        {
+            return TimeSpan.Zero;
+        }
+
+        return TimeSpan.FromSeconds(Math.Max((1 - _tokens) / ratePerSecond, 0.001));
+    }
 }

@@ -22,6 +22,12 @@ public sealed partial class SignalClient
             {
                 case SignalMessageType.Registered:
                     _serverHeartbeat = TimeSpan.FromMilliseconds(Math.Clamp(reply.HeartbeatMs ?? 5000, 10, 3_600_000));
+                    if (reply.RatePerSecond is > 0 and { } rate)
+                    {
+                        // Stay under the server's limit (it drops what is over): a little slower, half its burst.
+                        _pace = new TokenBucket(_options.TimeProvider, rate * 0.9, (int)Math.Clamp((reply.RateBurst ?? 1) / 2, 1, 10_000));
+                    }
+
                     return;
                 case SignalMessageType.Error:
                     throw new SignalException(reply.Code ?? SignalError.BadMessage, $"registration refused: {reply.Message}");
@@ -73,6 +79,11 @@ public sealed partial class SignalClient
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            while (_pace?.TimeUntilToken() is { } wait && wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+
             await _socket.SendAsync(frame, type, endOfMessage: true, cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -80,6 +80,11 @@ public sealed partial class SignalClient
             case SignalMessageType.Signal:
                 if (ToPeer(message.From, null) is { } from && message.Data is { } data)
                 {
+                    if ((message.Kind is null or SignalKind.Opaque) && Volatile.Read(ref _tunnels) is { } tunnels && tunnels.TryHandle(from.PeerId, data))
+                    {
+                        break;
+                    }
+
                     await _events.Writer.WriteAsync(new SignalEvent(SignalEventKind.Signal, from.PeerId, null, [], message.Kind ?? SignalKind.Opaque, data), cancellationToken)
                         .ConfigureAwait(false);
                 }

@@ -28,6 +28,8 @@ public sealed partial class SignalClient : IAsyncDisposable
     private long _lastFrame;
     private TimeSpan _serverHeartbeat = TimeSpan.FromSeconds(5);
     private ITimer? _watchdog;
+    private TokenBucket? _pace; // the server's advertised rate (registered); used under _sendLock
+    private Tunnel.SignalTunnels? _tunnels;
     private int _disposed;
 
     private SignalClient(ClientWebSocket socket, PrivateKey key, Multiaddr server, SignalClientOptions options)
@@ -58,6 +60,15 @@ public sealed partial class SignalClient : IAsyncDisposable
 
     /// <summary>Why the server closed the connection (e.g. <see cref="SignalError.Replaced"/>), once it has.</summary>
     public SignalError? CloseError { get; private set; }
+
+    /// <summary>This client's tunnels (created on first use with <paramref name="options"/>): see <see cref="Tunnel.SignalTransport"/>.</summary>
+    internal Tunnel.SignalTunnels Tunnels(Tunnel.SignalTransportOptions options)
+    {
+        lock (_requests)
+        {
+            return _tunnels ??= new Tunnel.SignalTunnels(this, options);
+        }
+    }
 
     /// <summary>Connects and registers; throws <see cref="SignalException"/> when the server refuses.</summary>
     public static async Task<SignalClient> ConnectAsync(

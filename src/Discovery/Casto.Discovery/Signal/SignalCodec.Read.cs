@@ -12,7 +12,7 @@ internal static partial class SignalCodec
         }
 
         SignalMessageType? type = null;
-        long? id = null, heartbeat = null, expires = null;
+        long? id = null, heartbeat = null, expires = null, rate = null, burst = null;
         string? nonce = null, server = null, peerId = null, publicKey = null, signature = null, room = null;
         string? to = null, from = null, data = null, text = null;
         SignalKind? kind = null;
@@ -38,6 +38,8 @@ internal static partial class SignalCodec
                 case "id": id = Number(ref reader); break;
                 case "heartbeatMs": heartbeat = Number(ref reader); break;
                 case "expiresMs": expires = Number(ref reader); break;
+                case "ratePerSecond": rate = Number(ref reader); break;
+                case "rateBurst": burst = Number(ref reader); break;
                 case "nonce": nonce = String(ref reader); break;
                 case "server": server = String(ref reader); break;
                 case "peerId": peerId = String(ref reader); break;
@@ -66,7 +68,7 @@ internal static partial class SignalCodec
         return new SignalMessage
         {
             Type = type ?? throw Bad("missing type"),
-            Id = id, HeartbeatMs = heartbeat, ExpiresMs = expires, Nonce = nonce, Server = server, PeerId = peerId,
+            Id = id, HeartbeatMs = heartbeat, ExpiresMs = expires, RatePerSecond = rate, RateBurst = burst, Nonce = nonce, Server = server, PeerId = peerId,
             PublicKey = publicKey, Signature = signature, Room = room, To = to, From = from, Data = data,
             Message = text, Kind = kind, Code = code, Addrs = addrs, Members = members, RoomNames = rooms,
         };

@@ -102,6 +102,16 @@ internal static partial class SignalCodec
             writer.WriteNumber("expiresMs"u8, expires);
         }
 
+        if (message.RatePerSecond is { } rate)
+        {
+            writer.WriteNumber("ratePerSecond"u8, rate);
+        }
+
+        if (message.RateBurst is { } burst)
+        {
+            writer.WriteNumber("rateBurst"u8, burst);
+        }
+
         writer.WriteEndObject();
     }
 

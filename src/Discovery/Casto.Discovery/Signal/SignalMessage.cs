@@ -117,4 +117,10 @@ public sealed class SignalMessage
 
     /// <summary>Milliseconds the challenge stays valid (challenge).</summary>
     public long? ExpiresMs { get; init; }
+
+    /// <summary>Frames per second the server takes from this peer, sustained (registered).</summary>
+    public long? RatePerSecond { get; init; }
+
+    /// <summary>Frames the server takes from this peer at once (registered).</summary>
+    public long? RateBurst { get; init; }
 }

@@ -116,6 +116,8 @@ internal sealed partial class SignalSession
             Type = SignalMessageType.Registered,
             PeerId = peerId.ToString(),
             HeartbeatMs = (long)_options.HeartbeatInterval.TotalMilliseconds,
+            RatePerSecond = (long)Math.Floor(_options.MessagesPerSecond),
+            RateBurst = _options.MessageBurst,
         }));
         return null;
     }

@@ -50,9 +50,19 @@ public sealed partial class TreeDiscovery
         await Task.WhenAll(watchers).ConfigureAwait(false);
         await StopDhtAsync().ConfigureAwait(false);
 
+        // The signal connections are the peer's signal transport's (its tunnels may still be in use): leave the rooms.
         foreach (var s in _signals)
         {
-            await s.DisposeAsync().ConfigureAwait(false);
+            foreach (string stream in AnnouncedStreams())
+            {
+                try
+                {
+                    await s.LeaveAsync(stream, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is SignalException or TimeoutException or ObjectDisposedException)
+                {
+                }
+            }
         }
 
         _stop.Dispose();

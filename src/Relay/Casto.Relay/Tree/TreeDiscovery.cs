@@ -10,7 +10,10 @@ namespace Casto.Relay.Tree;
 /// <summary>Where a tree peer finds parents and announces itself (see <see cref="TreeDiscovery"/>).</summary>
 public sealed class TreeDiscoveryOptions
 {
-    /// <summary>Star signalling servers whose room named after each stream lists the nodes carrying it. Default: none.</summary>
+    /// <summary>
+    /// Star signalling servers whose room named after each stream lists the nodes carrying it. Default: none. The
+    /// connections are the peer's <see cref="TreePeer.SignalTransport"/>'s (options there).
+    /// </summary>
     public IList<Multiaddr> SignalServers { get; } = [];
 
     /// <summary>Find and announce on the LAN with mDNS. Default <see langword="true"/>.</summary>
@@ -18,9 +21,6 @@ public sealed class TreeDiscoveryOptions
 
     /// <summary>The network interface (name or address) mDNS uses; <see langword="null"/> (the default): all.</summary>
     public string? MdnsInterface { get; set; }
-
-    /// <summary>Options of each signal server connection.</summary>
-    public SignalClientOptions Signal { get; set; } = new();
 
     /// <summary>
     /// The Kademlia DHT (started from its <see cref="KadDhtOptions.BootstrapPeers"/>): every announced stream's key
@@ -41,8 +41,6 @@ public sealed class TreeDiscoveryOptions
     /// <summary>Checks the options; throws <see cref="ArgumentException"/> naming the first bad one.</summary>
     public void Validate()
     {
-        ArgumentNullException.ThrowIfNull(Signal, nameof(Signal));
-        Signal.Validate();
         Dht?.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(DhtLookupInterval, TimeSpan.FromSeconds(1), nameof(DhtLookupInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(DhtMaxProviders, 1, nameof(DhtMaxProviders));
@@ -70,6 +68,7 @@ public sealed partial class TreeDiscovery : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _watchers = [];
     private readonly Dictionary<PeerId, TreeCandidate> _lan = [];
+    private readonly HashSet<string> _announced = [];
     private MdnsDiscovery? _mdns;
     private Action<string>? _opened;
 
@@ -96,7 +95,8 @@ public sealed partial class TreeDiscovery : IAsyncDisposable
         {
             foreach (var server in options.SignalServers)
             {
-                discovery._signals.Add(await SignalClient.ConnectAsync(server, key, options.Signal, cancellationToken).ConfigureAwait(false));
+                // The peer's signal transport holds the one connection per server (a second would replace the first).
+                discovery._signals.Add(await peer.SignalTransport.GetClientAsync(server, cancellationToken).ConfigureAwait(false));
             }
 
             if (options.Mdns)
@@ -146,6 +146,11 @@ public sealed partial class TreeDiscovery : IAsyncDisposable
             }
         }
 
+        lock (_lock)
+        {
+            _announced.Add(stream);
+        }
+
         StartDhtStream(stream, find: found is not null);
         foreach (var client in _signals)
         {
@@ -175,6 +180,14 @@ public sealed partial class TreeDiscovery : IAsyncDisposable
             {
                 opened(room);
             }
+        }
+    }
+
+    private string[] AnnouncedStreams()
+    {
+        lock (_lock)
+        {
+            return [.. _announced];
         }
     }
 

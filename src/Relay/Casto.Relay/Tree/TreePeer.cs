@@ -1,4 +1,5 @@
 using System.Net;
+using Casto.Discovery.Signal.Tunnel;
 using Casto.Relay.Forwarding;
 using Casto.Stack.Hosting;
 using Casto.Stack.Identity;
@@ -13,7 +14,11 @@ public sealed class TreePeerOptions
     /// <summary>The peer's key; a new Ed25519 key when null (default). Not owned.</summary>
     public PrivateKey? Identity { get; set; }
 
-    /// <summary>Where the libp2p host listens (TCP). Default <c>/ip4/127.0.0.1/tcp/0</c>.</summary>
+    /// <summary>
+    /// Where the libp2p host listens. Default <c>/ip4/127.0.0.1/tcp/0</c>. A star signal server's address
+    /// (<c>/ip4/…/tcp/…/ws/p2p-webrtc-star</c>) makes the peer reachable through that server's tunnels
+    /// (<see cref="SignalTransport"/>): how a peer that cannot be dialled (behind NAT) takes children.
+    /// </summary>
     public IList<Multiaddr> ListenAddresses { get; } = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")];
 
     /// <summary>The one UDP port of every media connection. Default 127.0.0.1, any port.</summary>
@@ -24,6 +29,9 @@ public sealed class TreePeerOptions
 
     /// <summary>The forwarding of each stream (history, bursts, batches).</summary>
     public ForwardingOptions Forwarding { get; set; } = new();
+
+    /// <summary>Tunnels through star signal servers (dialling <c>…/p2p-webrtc-star/p2p/ID</c> addresses, listening on one).</summary>
+    public SignalTransportOptions SignalTransport { get; set; } = new();
 
     /// <summary>Checks every setting.</summary>
     public void Validate()
@@ -38,6 +46,8 @@ public sealed class TreePeerOptions
 
         Tree.Validate();
         Forwarding.Validate();
+        ArgumentNullException.ThrowIfNull(SignalTransport);
+        SignalTransport.Validate();
     }
 }
 
@@ -53,9 +63,9 @@ public sealed class TreePeer : IAsyncDisposable
     private readonly IceUdpMux _mux;
     private int _disposed;
 
-    private TreePeer(CastoHost host, IceUdpMux mux, ForwardingNode forwarding, TreeNode tree, PrivateKey? ownedKey)
+    private TreePeer(CastoHost host, SignalTransport signal, IceUdpMux mux, ForwardingNode forwarding, TreeNode tree, PrivateKey? ownedKey)
     {
-        (Host, _mux, Forwarding, Tree, _ownedKey) = (host, mux, forwarding, tree, ownedKey);
+        (Host, SignalTransport, _mux, Forwarding, Tree, _ownedKey) = (host, signal, mux, forwarding, tree, ownedKey);
     }
 
     /// <summary>The libp2p host.</summary>
@@ -70,6 +80,9 @@ public sealed class TreePeer : IAsyncDisposable
     /// <summary>The peer id.</summary>
     public PeerId PeerId => Host.PeerId;
 
+    /// <summary>The tunnels through star signal servers; its connections are the ones discovery uses too.</summary>
+    public SignalTransport SignalTransport { get; }
+
     /// <summary>The media UDP port.</summary>
     public IPEndPoint UdpEndPoint => _mux.LocalEndPoint;
 
@@ -82,9 +95,11 @@ public sealed class TreePeer : IAsyncDisposable
         PrivateKey key = options.Identity ?? owned!;
         IceUdpMux? mux = null;
         CastoHost? host = null;
+        var signal = new SignalTransport(key, options.SignalTransport);
         try
         {
             var hostOptions = HostDefaults.Create(key);
+            hostOptions.Transports.Add(signal);
             foreach (Multiaddr a in options.ListenAddresses)
             {
                 hostOptions.ListenAddresses.Add(a);
@@ -95,7 +110,7 @@ public sealed class TreePeer : IAsyncDisposable
             host = await CastoHost.StartAsync(hostOptions, cancellationToken).ConfigureAwait(false);
             mux = IceUdpMux.Bind(options.UdpEndPoint);
             var forwarding = new ForwardingNode(new ForwardingNodeOptions { UdpMux = mux, Forwarding = options.Forwarding, LoggerFactory = options.Tree.LoggerFactory });
-            return new TreePeer(host, mux, forwarding, new TreeNode(host, forwarding, options.Tree), owned);
+            return new TreePeer(host, signal, mux, forwarding, new TreeNode(host, forwarding, options.Tree), owned);
         }
         catch
         {
@@ -109,6 +124,7 @@ public sealed class TreePeer : IAsyncDisposable
                 await mux.DisposeAsync().ConfigureAwait(false);
             }
 
+            await signal.DisposeAsync().ConfigureAwait(false);
             owned?.Dispose();
             throw;
         }
@@ -124,6 +140,7 @@ public sealed class TreePeer : IAsyncDisposable
 
         await Tree.DisposeAsync().ConfigureAwait(false);
         await Host.DisposeAsync().ConfigureAwait(false);
+        await SignalTransport.DisposeAsync().ConfigureAwait(false);
         await Forwarding.DisposeAsync().ConfigureAwait(false);
         await _mux.DisposeAsync().ConfigureAwait(false);
         _ownedKey?.Dispose();
