@@ -43,7 +43,7 @@ internal sealed class TreeCli : IAsyncDisposable
             new Option<string[]>("--join") { Description = "A node carrying the stream, /ip4/…/tcp/…/p2p/ID; repeatable.", HelpName = "MULTIADDR" },
             new Option<int>("--max-children") { Description = "Tree children this node takes (0: never relays).", DefaultValueFactory = _ => defaultChildren },
             new Option<string?>("--http") { Description = "Serve WHEP, /watch, /metrics and /healthz on HOST:PORT.", HelpName = "HOST:PORT" },
-            new Option<string[]>("--listen") { Description = "libp2p listen address (default /ip4/127.0.0.1/tcp/0); repeatable.", HelpName = "MULTIADDR" },
+            new Option<string[]>("--listen") { Description = "libp2p listen address (default /ip4/127.0.0.1/tcp/0); repeatable. A signal server's address (/ip4/…/tcp/…/ws/p2p-webrtc-star) makes this node reachable through the server when it cannot be dialled.", HelpName = "MULTIADDR" },
             new Option<int>("--udp-port") { Description = "The one UDP port of all media (0 picks one).", DefaultValueFactory = _ => 0 },
             KeyOption.Create(),
             new Option<bool>("--mdns") { Description = "Find and announce on the LAN with mDNS (the default without --signal and --join)." },
@@ -85,7 +85,9 @@ internal sealed class TreeCli : IAsyncDisposable
             }
         }
 
-        var host = options.ListenAddresses[0].ValueOf(MultiaddrProtocol.Ip4) ?? options.ListenAddresses[0].ValueOf(MultiaddrProtocol.Ip6) ?? "127.0.0.1";
+        // Media binds where libp2p listens; a star address (a tunnel through a signal server) is the server's, not ours.
+        var own = options.ListenAddresses.FirstOrDefault(a => !a.Components.Any(c => c.Protocol == MultiaddrProtocol.P2pWebRtcStar || c.Protocol == MultiaddrProtocol.Ws));
+        var host = own?.ValueOf(MultiaddrProtocol.Ip4) ?? own?.ValueOf(MultiaddrProtocol.Ip6) ?? "127.0.0.1";
         options.UdpEndPoint = new IPEndPoint(IPAddress.Parse(host) is { } ip && !ip.Equals(IPAddress.Any) ? ip : IPAddress.Loopback, result.GetValue(o.UdpPort));
         var peer = await TreePeer.StartAsync(options, cancellationToken).ConfigureAwait(false);
         var cli = new TreeCli(peer, key);
