@@ -71,11 +71,12 @@ internal sealed class RelayHarness : IAsyncDisposable
     }
 
     /// <summary>A connected WHIP publisher of VP8 (no audio) for <paramref name="stream"/>.</summary>
-    public async Task<RtcPeerConnection> PublishAsync(string stream, string? token = null, RtcCodec codec = RtcCodec.Vp8)
+    public async Task<RtcPeerConnection> PublishAsync(string stream, string? token = null, RtcCodec codec = RtcCodec.Vp8, TimeProvider? time = null)
     {
         var pc = Own(new RtcPeerConnection(new RtcPeerConnectionOptions
         {
             Direction = SdpDirection.SendOnly, Audio = false, ReceiveQueueCapacity = 0, VideoCodecs = [codec],
+            TimeProvider = time ?? TimeProvider.System,
         }));
         await NegotiateAsync(pc, "whip/" + stream, token);
         await pc.WaitConnectedAsync().WaitAsync(Timeout);
@@ -155,6 +156,9 @@ internal sealed class RelayHarness : IAsyncDisposable
 
         public long FirstPacketAt { get; private set; }
 
+        /// <summary>The RTP timestamp of the latest packet, or null before one.</summary>
+        public uint? LastTimestamp { get; private set; }
+
         public int Count
         {
             get
@@ -182,6 +186,7 @@ internal sealed class RelayHarness : IAsyncDisposable
                 }
 
                 Ssrc = header.Ssrc;
+                LastTimestamp = header.Timestamp;
                 _sequences.Add(header.SequenceNumber);
             }
         }

@@ -45,6 +45,9 @@ public sealed partial class ForwardedStream
     /// <summary>The newest video packet's RTP timestamp and its arrival (Unix µs, this node's wall clock); null before one. With the broadcaster's mapping of RTP time to its clock, the latency from there to here.</summary>
     public (uint RtpTimestamp, long ArrivedUnixMicros)? NewestVideo => _video.Newest;
 
+    /// <summary>The video source's clock (its latest sender report), in the numbering it arrives with; null before one.</summary>
+    internal Casto.WebRtc.Rtcp.RtpClockMapping? VideoSourceClock => _video.SourceClock;
+
     /// <summary>The next video and audio sequence numbers this stream wants from a new source of the same numbering (null where nothing came yet).</summary>
     public ResumePoint ResumePoint => new(_video.ResumePoint, _audio.ResumePoint);
 

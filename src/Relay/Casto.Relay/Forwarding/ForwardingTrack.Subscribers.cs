@@ -21,6 +21,7 @@ internal sealed partial class ForwardingTrack
     public bool TryAdd(RtcPeerConnection child, uint ssrc, int payloadType, ushort? resumeFrom = null)
     {
         bool request = false;
+        TrackSubscriber added;
         lock (_gate)
         {
             if (_disposed || _subscribers.Length >= _options.MaxSubscribers || _bySubscriber.ContainsKey(child))
@@ -51,8 +52,10 @@ internal sealed partial class ForwardingTrack
 
             _bySubscriber.Add(child, s);
             Volatile.Write(ref _subscribers, [.. _subscribers, s]);
+            added = s;
         }
 
+        UseSourceClock(child, added); // outside the lock: it takes the child's RTCP lock
         if (request)
         {
             RequestKeyFrame(fromChild: false);
@@ -102,12 +105,19 @@ internal sealed partial class ForwardingTrack
     /// <summary>Removes a child (idempotent).</summary>
     public void Remove(RtcPeerConnection child)
     {
+        TrackSubscriber? removed = null;
         lock (_gate)
         {
             if (_bySubscriber.Remove(child, out TrackSubscriber? s))
             {
                 Volatile.Write(ref _subscribers, Array.FindAll(_subscribers, x => x != s));
+                removed = s;
             }
+        }
+
+        if (removed is not null)
+        {
+            child.SetSenderClock(removed.Munger.Rewrite.PayloadType, null);
         }
     }
 

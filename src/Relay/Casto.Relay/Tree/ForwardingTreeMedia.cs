@@ -12,6 +12,8 @@ internal sealed class ForwardingTreeMedia(ForwardingNode forwarding) : ITreeMedi
 
     public (uint RtpTimestamp, long ArrivedUnixMicros)? NewestVideo(string stream) => forwarding.GetStream(stream)?.NewestVideo;
 
+    public Casto.WebRtc.Rtcp.RtpClockMapping? VideoClock(string stream) => forwarding.GetStream(stream)?.VideoSourceClock;
+
     public ResumePoint ResumePoint(string stream) => forwarding.GetStream(stream)?.ResumePoint ?? default;
 
     public async Task<ITreeLink> PullAsync(string stream, Func<string, CancellationToken, Task<string>> exchange, bool continuesNumbering, CancellationToken cancellationToken) =>

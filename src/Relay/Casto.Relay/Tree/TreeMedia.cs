@@ -39,6 +39,12 @@ internal interface ITreeMedia
     /// <summary>The newest video packet's RTP timestamp and arrival (Unix µs), or null (no media yet, or none simulated).</summary>
     (uint RtpTimestamp, long ArrivedUnixMicros)? NewestVideo(string stream);
 
+    /// <summary>
+    /// The publisher's clock for the video as it arrives here (its sender reports, passed down by every relay), or
+    /// null (none heard yet, or not simulated): with it a node's latency is measured from the publisher itself.
+    /// </summary>
+    Casto.WebRtc.Rtcp.RtpClockMapping? VideoClock(string stream) => null;
+
     /// <summary>Where our children would resume if the numbering continues (see <see cref="ForwardedStream.ResumePoint"/>).</summary>
     ResumePoint ResumePoint(string stream);
 

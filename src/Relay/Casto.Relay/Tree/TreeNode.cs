@@ -150,12 +150,22 @@ public sealed partial class TreeNode : IAsyncDisposable
         }
     }
 
-    /// <summary>From the broadcaster to here: our newest video packet's arrival minus the root's arrival of the same RTP time (90 kHz), in ms.</summary>
+    /// <summary>
+    /// From the broadcaster to here, in ms: our newest video packet's arrival minus its time on the publisher's clock
+    /// (its sender reports, passed down the tree) or, before one is heard, minus the root's arrival of the same RTP time
+    /// (90 kHz; heartbeats carry the root's mapping).
+    /// </summary>
     internal double? Latency(TreePosition p)
     {
         if (_media.NewestVideo(p.Stream) is not { } newest)
         {
             return null;
+        }
+
+        if (_media.VideoClock(p.Stream) is { } clock)
+        {
+            long sentUnixMicros = (clock.WallClockOf(newest.RtpTimestamp, 90_000) - DateTimeOffset.UnixEpoch).Ticks / 10;
+            return Math.Round((newest.ArrivedUnixMicros - sentUnixMicros) / 1000.0, 1);
         }
 
         if (p.IsRoot)

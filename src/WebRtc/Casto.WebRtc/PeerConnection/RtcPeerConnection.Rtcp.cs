@@ -85,7 +85,12 @@ public sealed partial class RtcPeerConnection
             session.AddPayloadType(AudioPayloadType, 48_000, feedback: false); // Opus: no NACK/PLI negotiated
         }
 
-        Volatile.Write(ref _rtcp, session);
+        lock (_senderClocks)
+        {
+            ApplySenderClocks(session);
+            Volatile.Write(ref _rtcp, session);
+        }
+
         session.Start();
     }
 

@@ -43,7 +43,7 @@ internal sealed partial class RtcpSession
                     case RtcpPacketType.SenderReport when SenderReport.TryRead(packet.Packet, out SenderReport sr):
                         if (_remote.TryGetValue(sr.Ssrc, out RtpReceiveStream? stream))
                         {
-                            stream.OnSenderReport(sr.NtpTimestamp);
+                            stream.OnSenderReport(sr.NtpTimestamp, sr.RtpTimestamp);
                         }
 
                         OnReportBlocks(sr.Reports, ntpNow);
@@ -154,11 +154,6 @@ internal sealed partial class RtcpSession
     /// <summary>Our wall clock as a 64-bit NTP timestamp (seconds since 1900 in the high word).</summary>
     private ulong NtpNow()
     {
-        long ticks = (_time.GetUtcNow() - NtpEpoch).Ticks;
-        ulong seconds = (ulong)(ticks / TimeSpan.TicksPerSecond);
-        ulong fraction = ((ulong)(ticks % TimeSpan.TicksPerSecond) << 32) / TimeSpan.TicksPerSecond;
-        return (seconds << 32) | fraction;
+        return RtpClockMapping.ToNtp(_time.GetUtcNow());
     }
-
-    private static readonly DateTimeOffset NtpEpoch = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
 }

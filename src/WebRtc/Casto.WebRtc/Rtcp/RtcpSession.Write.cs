@@ -8,6 +8,7 @@ internal sealed partial class RtcpSession
     /// <summary>The report tick: SR (if we sent RTP within two intervals) or RR, with report blocks, and SDES.</summary>
     public void SendReport()
     {
+        RefreshSenderClocks();
         lock (_gate)
         {
             if (_disposed)
@@ -131,12 +132,12 @@ internal sealed partial class RtcpSession
                 reporter = stream.Ssrc;
             }
 
-            double elapsed = (double)(now - stream.LastSentAt) / _time.TimestampFrequency;
+            ulong ntpNow = NtpNow();
             offset += new SenderReport
             {
                 Ssrc = stream.Ssrc,
-                NtpTimestamp = NtpNow(),
-                RtpTimestamp = stream.LastRtpTimestamp + (uint)(elapsed * stream.ClockRate),
+                NtpTimestamp = ntpNow,
+                RtpTimestamp = SenderRtpTimestamp(stream, ntpNow, now),
                 PacketCount = (uint)stream.Packets,
                 OctetCount = (uint)stream.Octets,
                 Reports = ReportBlocks.FromReports(offset == 0 ? blocks[..blockCount] : []),

@@ -149,7 +149,7 @@ internal sealed partial class RtcpSession : IDisposable
                     return;
                 }
 
-                stream = new RtpSendStream(header.Ssrc, ClockRateOf(header.PayloadType));
+                stream = new RtpSendStream(header.Ssrc, ClockRateOf(header.PayloadType), header.PayloadType);
                 _local.Add(header.Ssrc, stream);
             }
 

@@ -93,8 +93,12 @@ internal sealed class RtpReceiveStream
     }
 
     /// <summary>Remembers an SR of this source: the middle 32 bits of its NTP time and when it arrived.</summary>
-    public void OnSenderReport(ulong ntpTimestamp)
+    /// <summary>The mapping of the latest sender report, or null before one.</summary>
+    public RtpClockMapping? LastSenderClock { get; private set; }
+
+    public void OnSenderReport(ulong ntpTimestamp, uint rtpTimestamp)
     {
+        LastSenderClock = new RtpClockMapping(ntpTimestamp, rtpTimestamp);
         _lastSr = (uint)(ntpTimestamp >> 16);
         _lastSrArrival = _time.GetTimestamp();
     }

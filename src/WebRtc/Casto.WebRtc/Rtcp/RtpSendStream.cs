@@ -2,9 +2,12 @@
 namespace Casto.WebRtc.Rtcp;
 
 /// <summary>Send-side state of one local SSRC: SR counters and the peer's latest report block about it. Not thread-safe.</summary>
-internal sealed class RtpSendStream(uint ssrc, int clockRate)
+internal sealed class RtpSendStream(uint ssrc, int clockRate, int payloadType = 0)
 {
     public uint Ssrc { get; } = ssrc;
+
+    /// <summary>The payload type of its first packet (which picks its sender clock).</summary>
+    public int PayloadType { get; } = payloadType;
 
     /// <summary>RTP clock rate of the stream's payload type.</summary>
     public int ClockRate { get; } = clockRate;
