@@ -180,6 +180,28 @@ public sealed class SignalTransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_the_server_goes_its_tunnels_close_and_the_listener_ends()
+    {
+        var listening = new SignalTransport(PrivateKey.Generate());
+        var dialer = new SignalTransport(PrivateKey.Generate());
+        _owned.Add(listening);
+        _owned.Add(dialer);
+        await using var listener = await listening.ListenAsync(Server);
+        var dialling = dialer.DialAsync(listener.LocalAddress).AsTask();
+        await using var accepted = (await listener.AcceptAsync())!;
+        await using var client = await dialling;
+        var nextAccept = listener.AcceptAsync().AsTask();
+
+        await _server.DisposeAsync();
+        Assert.Null(await nextAccept.WaitAsync(TimeSpan.FromSeconds(10)));
+        var closed = new TaskCompletionSource();
+        using var registration = accepted.Closed.Register(() => closed.TrySetResult());
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Assert.ThrowsAnyAsync<Exception>(async () => await accepted.Transport.Input.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        _server = await SignalServer.StartAsync(null, SignalServerTests.Loopback); // for DisposeAsync
+    }
+
+    [Fact]
     public void Options_are_validated()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new SignalTransportOptions { MaxTunnels = 0 }.Validate());

@@ -42,7 +42,16 @@ internal sealed partial class SignalTunnels
                 return false;
             }
 
-            Route(from, frame);
+            try
+            {
+                Route(from, frame);
+            }
+            catch (InvalidOperationException)
+            {
+                // The tunnel was closed by its owner while this frame arrived (its pipe is completed): nothing to do.
+                Interlocked.Increment(ref _dropped);
+            }
+
             return true;
         }
         finally

@@ -32,6 +32,7 @@ internal sealed partial class SignalTunnels : IAsyncDisposable
         (_client, Options) = (client, options);
         _control = Channel.CreateBounded<(PeerId, TunnelControl)>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
         _controlLoop = ControlLoopAsync();
+        _ = client.Completion.ContinueWith(static (_, s) => ((SignalTunnels)s!).OnClientEnded(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         Local = client.Server.Decapsulate(MultiaddrProtocol.P2pWebRtcStar).Encapsulate("/p2p-webrtc-star").WithPeerId(client.PeerId);
     }
 
@@ -166,6 +167,23 @@ internal sealed partial class SignalTunnels : IAsyncDisposable
             {
                 Interlocked.Increment(ref _dropped);
             }
+        }
+    }
+
+    /// <summary>The signal connection ended: every tunnel through it is gone, and the listener's accepts end.</summary>
+    private void OnClientEnded()
+    {
+        StopListening();
+        SignalTunnel[] all;
+        lock (_lock)
+        {
+            all = [.. _tunnels.Values];
+        }
+
+        var error = new Stack.Transports.TransportException(Stack.Transports.TransportError.ConnectionAborted, $"The signal connection to {_client.Server} ended.");
+        foreach (var tunnel in all)
+        {
+            tunnel.Abort(error);
         }
     }
 
