@@ -44,6 +44,8 @@ public sealed class ConnectionManagerTests : IAsyncLifetime
         var late = await _hosts.StartAsync();
         await late.DialAsync(server.ListenAddresses[0]); // seven > 6: trim to 4, keeping the new one (in grace)
 
+        // The server registers the connection (and trims) on its own inbound path, possibly after our dial returned.
+        await ManagedHosts.UntilAsync(() => server.TrimmedConnections >= 3, $"trimmed {server.TrimmedConnections}");
         Assert.Equal(3, server.TrimmedConnections);
         Assert.True(seen[2].IsClosing && seen[3].IsClosing && seen[4].IsClosing);
         await ManagedHosts.UntilAsync(() => server.Connections.Count == 4, $"{server.Connections.Count} connections left");
@@ -111,5 +113,30 @@ public sealed class ConnectionManagerTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromSeconds(5));
         Assert.True(connection.IsClosing);
         Assert.Equal(1, server.TrimmedConnections);
+    }
+
+    [Fact]
+    public async Task A_go_away_lets_open_streams_finish_and_the_remote_dials_afresh()
+    {
+        var server = await _hosts.StartAsync(clock: _clock);
+        var client = await _hosts.StartAsync();
+        var old = await client.DialAsync(server.ListenAddresses[0]);
+        var stream = await old.NewStreamAsync(TestProtocols.Echo);
+        var atServer = await ManagedHosts.ConnectionAsync(server, client.PeerId);
+        await ManagedHosts.UntilAsync(() => atServer.OpenStreams == 1, "the echo stream did not open");
+
+        var closing = atServer.CloseAsync().AsTask(); // what a trim does: go-away, then wait for the streams
+        await ManagedHosts.UntilAsync(() => old.IsClosing, "the client did not see the go-away");
+        Assert.Null(client.FindConnection(server.PeerId));
+        var fresh = await client.DialAsync(server.ListenAddresses[0]);
+        Assert.NotSame(old, fresh);
+        Assert.False(closing.IsCompleted);
+
+        var (_, length) = await TestProtocols.EchoAsync(stream, new byte[5000]); // the open stream finishes normally
+        Assert.Equal(5000, length);
+        await stream.Stream.DisposeAsync();
+        await closing.WaitAsync(TimeSpan.FromSeconds(10));
+        await old.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Single(await PingProtocol.PingAsync(fresh, 1));
     }
 }

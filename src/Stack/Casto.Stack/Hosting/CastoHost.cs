@@ -158,9 +158,13 @@ public sealed partial class CastoHost : IAsyncDisposable
         try
         {
             await connection.RunAsync(_stopping.Token).ConfigureAwait(false);
+
+            // Accepting ends at a go-away too: the streams still open finish before the session ends and is disposed.
+            await connection.Completion.WaitAsync(_stopping.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
         {
+            // the session failed or the host is stopping
         }
         finally
         {

@@ -14,8 +14,11 @@ public sealed partial class PeerConnection
     /// </summary>
     public int OpenStreams => Volatile.Read(ref _openStreams);
 
-    /// <summary>True once the connection is closing (by the connection manager, <see cref="CloseAsync"/>) or has ended: open no new streams on it.</summary>
-    public bool IsClosing => Volatile.Read(ref _closing) != 0 || Completion.IsCompleted;
+    /// <summary>
+    /// True once the connection is closing (by the connection manager, <see cref="CloseAsync"/>, or the remote's
+    /// go-away) or has ended: no new stream can be opened on it, and the host no longer hands it out for reuse.
+    /// </summary>
+    public bool IsClosing => Volatile.Read(ref _closing) != 0 || !_muxed.CanOpenStreams || Completion.IsCompleted;
 
     /// <summary>When the connection was registered (a <see cref="TimeProvider"/> timestamp of the host's clock).</summary>
     internal long OpenedAt => _openedAt;
