@@ -79,7 +79,10 @@ public sealed partial class PeerConnection : IAsyncDisposable
     public ValueTask<StreamContext> NewStreamAsync(string protocol, CancellationToken cancellationToken = default) =>
         NewStreamAsync([protocol], cancellationToken);
 
-    /// <summary>Closes the session gracefully.</summary>
+    /// <summary>
+    /// Closes the session gracefully: go-away (no new streams; <see cref="IsClosing"/> from now on), then the session ends
+    /// once the open streams finish, or at once when <paramref name="cancellationToken"/> fires.
+    /// </summary>
     public ValueTask CloseAsync(CancellationToken cancellationToken = default)
     {
         TryBeginClosing();
