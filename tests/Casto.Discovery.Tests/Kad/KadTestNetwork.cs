@@ -14,7 +14,10 @@ public sealed class KadTestNetwork : IAsyncDisposable
 {
     private readonly MemoryNetwork? _memory;
 
-    public KadTestNetwork(bool tcp = false) => _memory = tcp ? null : new MemoryNetwork();
+    private readonly Action<HostOptions>? _configureHost;
+
+    public KadTestNetwork(bool tcp = false, Action<HostOptions>? configureHost = null) =>
+        (_memory, _configureHost) = (tcp ? null : new MemoryNetwork(), configureHost);
 
     public List<(CastoHost Host, KadDht Dht)> Nodes { get; } = [];
 
@@ -49,6 +52,7 @@ public sealed class KadTestNetwork : IAsyncDisposable
 
         options.MaxConnections = 1000;
         options.MaxPeerStoreEntries = 4096;
+        _configureHost?.Invoke(options);
         return await CastoHost.StartAsync(options);
     }
 

@@ -145,7 +145,7 @@ public sealed class HostTests : IAsyncLifetime
     [Fact]
     public async Task Connection_limit_refuses_extra_inbound_connections()
     {
-        var (b, _) = await StartAsync(o => o.MaxConnections = 1);
+        var (b, _) = await StartAsync(o => (o.MaxConnections, o.ConnectionManager.LowWater, o.ConnectionManager.HighWater) = (1, 1, 1));
         var (a1, _) = await StartAsync();
         var (a2, _) = await StartAsync();
         await a1.DialAsync(b.ListenAddresses[0]);

@@ -15,8 +15,7 @@ public sealed partial class KadDht
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            var connection = await ConnectAsync(peer, linked.Token).ConfigureAwait(false);
-            var context = await connection.NewStreamAsync(_options.ProtocolId, linked.Token).ConfigureAwait(false);
+            var context = await OpenStreamAsync(peer, linked.Token).ConfigureAwait(false);
             await using (context.Stream.ConfigureAwait(false))
             {
                 try
@@ -70,29 +69,6 @@ public sealed partial class KadDht
         {
             // the message was written; the remote closing abruptly afterwards is its business
         }
-    }
-
-    private async ValueTask<PeerConnection> ConnectAsync(KadPeer peer, CancellationToken cancellationToken)
-    {
-        if (_host.FindConnection(peer.PeerId) is { } existing)
-        {
-            return existing;
-        }
-
-        Exception? last = null;
-        foreach (var address in peer.Addresses)
-        {
-            try
-            {
-                return await _host.DialAsync(address.Decapsulate(MultiaddrProtocol.P2p).WithPeerId(peer.PeerId), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or FormatException)
-            {
-                last = ex;
-            }
-        }
-
-        throw new KadException(KadError.Unreachable, $"No address of {peer.PeerId} could be dialed.", last);
     }
 
     /// <summary>Parses the peers of a message: invalid ids and addresses are skipped, lists and addresses are capped, we are left out.</summary>

@@ -6,7 +6,9 @@ namespace Casto.Relay.Tree;
 /// <summary>
 /// A warm connection to the grandparent: where a child goes first when its parent crashes. Dialled in the background
 /// while the parent lives, so the rejoin skips TCP, Noise and muxer negotiation (about five round trips) and starts
-/// at the tree stream. One per stream; replaced when the grandparent changes, closed with the membership.
+/// at the tree stream. One per stream; replaced when the grandparent changes, closed with the membership. It has no
+/// stream while the parent lives, so the grandparent is protected from the host's connection manager (tag
+/// <see cref="TreeNode.WarmTag"/>) while it is kept warm.
 /// </summary>
 public sealed partial class TreeMembership
 {
@@ -31,6 +33,7 @@ public sealed partial class TreeMembership
         IReadOnlyList<TreeCandidate> ancestors = _position.Ancestors;
         TreeCandidate? grandparent = ancestors.Count >= 2 ? ancestors[^2] : null;
         PeerConnection? old;
+        PeerId? oldPeer;
         lock (_gate)
         {
             if (grandparent is null || grandparent.PeerId.Equals(_warmPeer) || grandparent.PeerId.Equals(_node.PeerId))
@@ -38,9 +41,11 @@ public sealed partial class TreeMembership
                 return;
             }
 
-            (old, _warm, _warmPeer) = (_warm, null, grandparent.PeerId);
+            (old, oldPeer, _warm, _warmPeer) = (_warm, _warmPeer, null, grandparent.PeerId);
         }
 
+        _node.HoldWarm(grandparent.PeerId); // protected before the dial: the connection manager never cuts it
+        Release(oldPeer);
         CloseUnlessNeeded(old);
         _ = DialWarmAsync(grandparent, cancellationToken);
     }
@@ -87,11 +92,21 @@ public sealed partial class TreeMembership
     private void DropWarm()
     {
         PeerConnection? old;
+        PeerId? oldPeer;
         lock (_gate)
         {
-            (old, _warm, _warmPeer) = (_warm, null, null);
+            (old, oldPeer, _warm, _warmPeer) = (_warm, _warmPeer, null, null);
         }
 
+        Release(oldPeer);
         CloseUnlessNeeded(old);
+    }
+
+    private void Release(PeerId? warmPeer)
+    {
+        if (warmPeer is not null)
+        {
+            _node.ReleaseWarm(warmPeer);
+        }
     }
 }

@@ -24,6 +24,9 @@ public interface IMuxedConnection : IAsyncDisposable
     /// <summary>Completes when the session has ended, with the reason if it failed.</summary>
     Task Completion { get; }
 
+    /// <summary>False once either side sent go-away or the session ended: <see cref="OpenStreamAsync"/> would fail.</summary>
+    bool CanOpenStreams { get; }
+
     /// <summary>Stops accepting new streams (go-away) and closes the session once open streams finish.</summary>
     ValueTask CloseAsync(CancellationToken cancellationToken = default);
 }

@@ -97,12 +97,12 @@ public sealed partial class CastoHost
         return await connection.NewStreamAsync(protocol, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>An open connection to <paramref name="peer"/>, or null.</summary>
+    /// <summary>An open connection to <paramref name="peer"/> that is not closing, or null.</summary>
     public PeerConnection? FindConnection(PeerId peer)
     {
         foreach (var connection in _connections.Keys)
         {
-            if (connection.RemotePeer == peer && !connection.Completion.IsCompleted)
+            if (connection.RemotePeer == peer && !connection.IsClosing)
             {
                 return connection;
             }
@@ -111,7 +111,7 @@ public sealed partial class CastoHost
         return null;
     }
 
-    private int CountConnections(PeerId peer) => _connections.Keys.Count(c => c.RemotePeer == peer);
+    private int CountConnections(PeerId peer) => _connections.Keys.Count(c => c.RemotePeer == peer && !c.IsClosing);
 
     private ITransport TransportFor(Multiaddr address) =>
         Options.Transports.FirstOrDefault(t => t.CanHandle(address))

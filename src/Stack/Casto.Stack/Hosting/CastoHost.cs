@@ -32,6 +32,7 @@ public sealed partial class CastoHost : IAsyncDisposable
         _pendingInbound = new SemaphoreSlim(options.MaxPendingInbound);
         PeerStore = new PeerStore(options.MaxPeerStoreEntries);
         Log = new HostLog(options.LoggerFactory.CreateLogger("Casto.Stack.Hosting"));
+        StartTrimTimer();
     }
 
     /// <summary>Raised when a connection is established (both directions). Handlers must not block.</summary>
@@ -108,6 +109,7 @@ public sealed partial class CastoHost : IAsyncDisposable
             return;
         }
 
+        _trimTimer?.Dispose();
         await _stopping.CancelAsync().ConfigureAwait(false);
         foreach (var listener in _listeners)
         {
@@ -147,6 +149,7 @@ public sealed partial class CastoHost : IAsyncDisposable
         }
 
         Connected?.Invoke(this, connection);
+        TrimIfAboveHighWater();
         return connection;
     }
 
@@ -155,9 +158,13 @@ public sealed partial class CastoHost : IAsyncDisposable
         try
         {
             await connection.RunAsync(_stopping.Token).ConfigureAwait(false);
+
+            // Accepting ends at a go-away too: the streams still open finish before the session ends and is disposed.
+            await connection.Completion.WaitAsync(_stopping.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
         {
+            // the session failed or the host is stopping
         }
         finally
         {

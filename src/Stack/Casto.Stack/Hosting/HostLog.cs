@@ -29,4 +29,7 @@ internal sealed partial class HostLog(ILogger logger)
 
     [LoggerMessage(1006, LogLevel.Debug, "Identify with {Peer} failed")]
     public partial void IdentifyFailed(PeerId peer, Exception exception);
+
+    [LoggerMessage(1007, LogLevel.Debug, "Closing the connection to {Peer}: {Reason} ({OpenStreams} open streams)")]
+    public partial void ConnectionTrimmed(PeerId peer, string reason, int openStreams);
 }

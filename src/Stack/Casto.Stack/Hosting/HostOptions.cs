@@ -24,7 +24,10 @@ public sealed class HostOptions
     /// <summary>Stream muxers in order of preference (at least one).</summary>
     public IList<IStreamMuxer> Muxers { get; } = [];
 
-    /// <summary>Most open connections in total (default 256). Inbound connections beyond it are refused.</summary>
+    /// <summary>
+    /// Most open connections in total (default 256), a hard limit: dials and inbound connections beyond it are refused.
+    /// The <see cref="ConnectionManager"/> keeps the count well below it.
+    /// </summary>
     public int MaxConnections { get; set; } = 256;
 
     /// <summary>Most connections to one peer (default 2); a dial reuses an existing connection.</summary>
@@ -44,6 +47,9 @@ public sealed class HostOptions
 
     /// <summary>Peers remembered by the peer store (default 1024; least recently seen are evicted).</summary>
     public int MaxPeerStoreEntries { get; set; } = 1024;
+
+    /// <summary>When the host closes idle connections and trims to its watermarks (defaults: 160/192, 20 s grace, 60 s idle).</summary>
+    public ConnectionManagerOptions ConnectionManager { get; set; } = new();
 
     /// <summary>Sent in identify (default "casto/&lt;version&gt;").</summary>
     public string AgentVersion { get; set; } = "casto/" + typeof(HostOptions).Assembly.GetName().Version?.ToString(3);
@@ -72,6 +78,8 @@ public sealed class HostOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPeerStoreEntries, 1, nameof(MaxPeerStoreEntries));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HandshakeTimeout, TimeSpan.Zero, nameof(HandshakeTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StreamNegotiationTimeout, TimeSpan.Zero, nameof(StreamNegotiationTimeout));
+        ArgumentNullException.ThrowIfNull(ConnectionManager, nameof(ConnectionManager));
+        ConnectionManager.Validate(MaxConnections);
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
         ArgumentNullException.ThrowIfNull(LoggerFactory, nameof(LoggerFactory));
         return identity;

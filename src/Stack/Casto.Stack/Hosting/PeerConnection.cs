@@ -20,6 +20,7 @@ public sealed partial class PeerConnection : IAsyncDisposable
         _muxed = muxed;
         IsOutbound = outbound;
         _inboundSlots = new SemaphoreSlim(host.Options.MaxInboundStreamsPerConnection);
+        _openedAt = _lastActivity = host.Options.TimeProvider.GetTimestamp();
     }
 
     /// <summary>The remote peer.</summary>
@@ -43,7 +44,18 @@ public sealed partial class PeerConnection : IAsyncDisposable
     /// <summary>Opens a stream and negotiates the first of <paramref name="protocols"/> the remote supports.</summary>
     public async ValueTask<StreamContext> NewStreamAsync(IReadOnlyList<string> protocols, CancellationToken cancellationToken = default)
     {
-        var stream = await _muxed.OpenStreamAsync(cancellationToken).ConfigureAwait(false);
+        StreamOpened(); // counted from now, so a connection about to carry a stream does not look idle
+        TrackedStream stream;
+        try
+        {
+            stream = new TrackedStream(await _muxed.OpenStreamAsync(cancellationToken).ConfigureAwait(false), this);
+        }
+        catch
+        {
+            StreamClosed();
+            throw;
+        }
+
         using var timeout = new CancellationTokenSource(_host.Options.StreamNegotiationTimeout, _host.Options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
@@ -67,8 +79,15 @@ public sealed partial class PeerConnection : IAsyncDisposable
     public ValueTask<StreamContext> NewStreamAsync(string protocol, CancellationToken cancellationToken = default) =>
         NewStreamAsync([protocol], cancellationToken);
 
-    /// <summary>Closes the session gracefully.</summary>
-    public ValueTask CloseAsync(CancellationToken cancellationToken = default) => _muxed.CloseAsync(cancellationToken);
+    /// <summary>
+    /// Closes the session gracefully: go-away (no new streams; <see cref="IsClosing"/> from now on), then the session ends
+    /// once the open streams finish, or at once when <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    public ValueTask CloseAsync(CancellationToken cancellationToken = default)
+    {
+        TryBeginClosing();
+        return _muxed.CloseAsync(cancellationToken);
+    }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
@@ -98,6 +117,7 @@ public sealed partial class PeerConnection : IAsyncDisposable
 
     private async Task HandleInboundAsync(IMuxedStream stream, CancellationToken cancellationToken)
     {
+        StreamOpened();
         try
         {
             string protocol;
@@ -120,6 +140,7 @@ public sealed partial class PeerConnection : IAsyncDisposable
         finally
         {
             await stream.DisposeAsync().ConfigureAwait(false);
+            StreamClosed();
             ReleaseSlot();
         }
     }

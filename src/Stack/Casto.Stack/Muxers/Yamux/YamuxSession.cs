@@ -86,6 +86,18 @@ internal sealed partial class YamuxSession : IMuxedConnection
     public Task Completion => _completion.Task;
 
     /// <inheritdoc/>
+    public bool CanOpenStreams
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return !_shutdown && !_localGoAway && !_remoteGoAway;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
     public async ValueTask<IMuxedStream> OpenStreamAsync(CancellationToken cancellationToken = default)
     {
         while (true)
