@@ -74,10 +74,18 @@ internal readonly ref struct TunnelFrame
         }
 
         var type = (TunnelFrameType)(source[1] & 0x7F);
-        if (type is < TunnelFrameType.Open or > TunnelFrameType.Reset
-            || !VarInt.TryRead(source[2..], out ulong id, out int consumed) || id > MaxId)
+        ulong id;
+        int consumed;
+        try
         {
-            return false;
+            if (type is < TunnelFrameType.Open or > TunnelFrameType.Reset || !VarInt.TryRead(source[2..], out id, out consumed) || id > MaxId)
+            {
+                return false;
+            }
+        }
+        catch (MultiformatsException)
+        {
+            return false; // a varint too long or not minimal
         }
 
         ReadOnlySpan<byte> payload = source[(2 + consumed)..];
