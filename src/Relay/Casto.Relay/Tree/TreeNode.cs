@@ -3,6 +3,7 @@ using Casto.Relay.Forwarding;
 using Casto.Relay.Tree.Wire;
 using Casto.Stack.Hosting;
 using Casto.Stack.Identity;
+using Casto.Stack.Protocols.Ping;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 
@@ -29,6 +30,7 @@ public sealed partial class TreeNode : IAsyncDisposable
     private readonly Dictionary<string, TreeMembership> _memberships = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closing = new();
     private int _pendingJoins;
+    private readonly bool _answersPings;
 
     /// <summary>Serves the tree protocol on <paramref name="host"/>; media goes through <paramref name="forwarding"/>. Neither is owned.</summary>
     public TreeNode(CastoHost host, ForwardingNode forwarding, TreeNodeOptions? options = null)
@@ -45,7 +47,13 @@ public sealed partial class TreeNode : IAsyncDisposable
         _options.Validate();
         (_host, _media) = (host, media);
         _logger = _options.LoggerFactory.CreateLogger<TreeNode>();
+        Rtts = new RttCache(_options.RttCacheSize, _options.RttLifetime, _options.TimeProvider);
         host.SetStreamHandler(Protocol, HandleJoinAsync);
+        if (!host.Protocols.Contains(PingProtocol.Id, StringComparer.Ordinal))
+        {
+            PingProtocol.Register(host); // joiners probe candidates with it (see TreeNodeOptions.ProbeCandidates)
+            _answersPings = true;
+        }
     }
 
     /// <summary>This node's peer id.</summary>
@@ -196,6 +204,9 @@ public sealed partial class TreeNode : IAsyncDisposable
 
     internal TreeNodeOptions Options => _options;
 
+    /// <summary>Round trips to peers, shared by every stream: probes, dial handshakes and live links feed it; ranking reads it.</summary>
+    internal RttCache Rtts { get; }
+
     internal ILogger Logger => _logger;
 
     private TreePosition? Position(string stream)
@@ -240,6 +251,10 @@ public sealed partial class TreeNode : IAsyncDisposable
         }
 
         _host.RemoveStreamHandler(Protocol);
+        if (_answersPings)
+        {
+            _host.RemoveStreamHandler(PingProtocol.Id);
+        }
         foreach (TreeMembership m in memberships)
         {
             await m.DisposeAsync().ConfigureAwait(false);

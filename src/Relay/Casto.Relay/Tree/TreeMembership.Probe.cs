@@ -1,0 +1,126 @@
+using Casto.Stack.Hosting;
+using Casto.Stack.Identity;
+using Casto.Stack.Protocols.Ping;
+
+namespace Casto.Relay.Tree;
+
+/// <summary>
+/// Probing candidates that rank equal (known room, the same shallowest depth) before asking one: up to
+/// <see cref="TreeNodeOptions.ProbeCandidates"/> are dialled at once and each answers one ping, timed on the node's
+/// clock; the round trips go to the node's <see cref="RttCache"/>, and the round is ranked again with them (nearer
+/// first). The wait ends <see cref="TreeNodeOptions.ProbeTimeout"/> after the first answer. Connections opened only
+/// for the probe are closed, except the one of the candidate asked next (it is asked over it at once).
+/// </summary>
+public sealed partial class TreeMembership
+{
+    private readonly Dictionary<PeerId, PeerConnection> _probeOpened = []; // connections a probe opened, not yet used or closed
+
+    /// <summary>
+    /// <paramref name="round"/> ranked again after probing its leading tie (when there is one whose round trips are
+    /// not all known); unchanged otherwise. Never throws for a candidate that fails: it is just not measured.
+    /// </summary>
+    private async ValueTask<List<TreeCandidate>> ProbeAsync(List<TreeCandidate> round, CancellationToken cancellationToken)
+    {
+        TreeNodeOptions options = _node.Options;
+        if (options.ProbeCandidates < 2 || round.Count < 2 || round[0] is not { Free: > 0, Depth: < int.MaxValue } best)
+        {
+            return round;
+        }
+
+        List<TreeCandidate> tie = [.. round.Take(options.ProbeCandidates).TakeWhile(c => c.Free > 0 && c.Depth == best.Depth)];
+        List<TreeCandidate> unknown = tie.FindAll(c => !_node.Rtts.TryGet(c.PeerId, out _));
+        if (tie.Count < 2 || unknown.Count == 0)
+        {
+            return round; // nothing to choose between, or the cache already ranked them
+        }
+
+        // Bounded by the join timeout until the first answer, then by ProbeTimeout (the timer runs on the node's clock).
+        using var timer = new CancellationTokenSource(options.JoinTimeout, options.TimeProvider);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        List<Task<bool>> probes = unknown.ConvertAll(c => ProbeOneAsync(c, stop.Token));
+        var pending = new List<Task<bool>>(probes);
+        int answered = 0;
+        while (pending.Count > 0)
+        {
+            Task<bool> done = await Task.WhenAny(pending).ConfigureAwait(false);
+            pending.Remove(done);
+            if (await done.ConfigureAwait(false) && answered++ == 0)
+            {
+                timer.CancelAfter(options.ProbeTimeout); // whoever has not answered by then is cancelled (and ends at once)
+            }
+        }
+
+        List<TreeCandidate> ranked = ParentRanking.Rank(round, _node.PeerId, new HashSet<PeerId>(), _node.Rtts.Of(round.Select(c => c.PeerId)));
+        if (answered > 0)
+        {
+            _node.Rtts.TryGet(ranked[0].PeerId, out TimeSpan nearest);
+            Log.Probed(_node.Logger, Stream, unknown.Count, best.Depth, answered, ranked[0].PeerId, Math.Round(nearest.TotalMilliseconds, 2));
+        }
+
+        CloseProbesExcept(ranked[0].PeerId);
+        return ranked;
+    }
+
+    /// <summary>Dials <paramref name="candidate"/> (unless connected) and times one ping; false when it did not answer.</summary>
+    private async Task<bool> ProbeOneAsync(TreeCandidate candidate, CancellationToken cancellationToken)
+    {
+        TimeProvider time = _node.Options.TimeProvider;
+        try
+        {
+            _node.Host.PeerStore.AddAddresses(candidate.PeerId, candidate.Addresses);
+            PeerConnection connection;
+            if (_node.Host.FindConnection(candidate.PeerId) is { } existing)
+            {
+                connection = existing;
+            }
+            else
+            {
+                long started = time.GetTimestamp();
+                connection = await _node.Host.DialAsync(candidate.PeerId, cancellationToken).ConfigureAwait(false);
+                _node.Rtts.RecordHandshake(candidate.PeerId, time.GetElapsedTime(started));
+                lock (_gate)
+                {
+                    _probeOpened[candidate.PeerId] = connection;
+                }
+            }
+
+            IReadOnlyList<TimeSpan> rtts = await PingProtocol.PingAsync(connection, time, 1, cancellationToken).ConfigureAwait(false);
+            _node.Rtts.Record(candidate.PeerId, rtts[0]);
+            return true;
+        }
+        catch (Exception ex) when (IsJoinFailure(ex) || ex is InvalidOperationException)
+        {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                Log.ProbeFailed(_node.Logger, Stream, candidate.PeerId, ex.Message);
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Whether a probe opened the connection to <paramref name="peer"/> (it is ours to close, as a dial's); forgets it.</summary>
+    private bool TakeProbeOpened(PeerId peer)
+    {
+        lock (_gate)
+        {
+            return _probeOpened.Remove(peer);
+        }
+    }
+
+    /// <summary>Closes what probes opened, but the connection to <paramref name="keep"/> (null: all), unless a tree link or the warm grandparent uses it.</summary>
+    private void CloseProbesExcept(PeerId? keep)
+    {
+        List<PeerConnection> closing;
+        lock (_gate)
+        {
+            closing = [.. _probeOpened.Where(p => !p.Key.Equals(keep)).Select(p => p.Value)];
+            foreach (PeerConnection c in closing)
+            {
+                _probeOpened.Remove(c.RemotePeer);
+            }
+        }
+
+        closing.ForEach(CloseUnlessNeeded);
+    }
+}
