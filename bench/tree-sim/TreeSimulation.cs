@@ -4,7 +4,7 @@ using Casto.Stack.Transports.Memory;
 namespace Casto.TreeSim;
 
 /// <summary>Settings of one simulation run.</summary>
-internal sealed record SimSettings(int Nodes, int FanOut, TimeSpan JoinSpread, double CrashFraction, TimeSpan CrashSpread, TimeSpan Settle, int Seeds = 8, int Seed = 1, double LatencyMs = 20, bool Trace = false);
+internal sealed record SimSettings(int Nodes, int FanOut, TimeSpan JoinSpread, double CrashFraction, TimeSpan CrashSpread, TimeSpan Settle, int Seeds = 8, int Seed = 1, double LatencyMs = 20, bool Trace = false, int ProbeCandidates = 3);
 
 /// <summary>
 /// The real tree control (TreeNode, TreeMembership: heartbeats, redirects, rejoin) on thousands of nodes over the
@@ -28,7 +28,7 @@ internal sealed partial class TreeSimulation(SimSettings settings, TextWriter lo
 
     private TreeNodeOptions Options(int fanOut)
     {
-        var options = new TreeNodeOptions { MaxChildren = fanOut, TimeProvider = _clock };
+        var options = new TreeNodeOptions { MaxChildren = fanOut, TimeProvider = _clock, ProbeCandidates = settings.ProbeCandidates };
         if (settings.Trace)
         {
             options.LoggerFactory = new SimTrace(() => Now, log, _nodes.Count);

@@ -34,7 +34,8 @@ public sealed class TreeProbeTests(ITestOutputHelper output)
             Assert.True(rtts.TryGet(near.PeerId, out TimeSpan toNear), "the near relay's round trip was measured");
             output.WriteLine($"round trips: near {toNear.TotalMilliseconds} ms, far {toFar.TotalMilliseconds} ms");
             output.WriteLine(tree.Log!.First(l => l.Contains("probed", StringComparison.Ordinal)));
-            Assert.True(toFar >= TimeSpan.FromMilliseconds(55), $"far: {toFar.TotalMilliseconds} ms (60 ms added)");
+            // A dial's handshake over the lag takes at least 3 lagged round trips (multistream-select twice, Noise), 180 ms: ≥ 45 ms as an estimate.
+            Assert.True(toFar >= TimeSpan.FromMilliseconds(40), $"far: {toFar.TotalMilliseconds} ms (60 ms added per round trip)");
             Assert.True(toNear < toFar, $"near {toNear.TotalMilliseconds} ms, far {toFar.TotalMilliseconds} ms");
             Assert.Contains(tree.Log!, l => l.Contains("probed 2 candidate(s) at depth 1, 2 answered; nearest " + near.PeerId, StringComparison.Ordinal));
 

@@ -6,9 +6,9 @@ namespace Casto.Relay.Tree;
 
 /// <summary>
 /// Probing candidates that rank equal (known room, the same shallowest depth) before asking one: up to
-/// <see cref="TreeNodeOptions.ProbeCandidates"/> are dialled at once and each answers one ping, timed on the node's
-/// clock; the round trips go to the node's <see cref="RttCache"/>, and the round is ranked again with them (nearer
-/// first). The wait ends <see cref="TreeNodeOptions.ProbeTimeout"/> after the first answer. Connections opened only
+/// <see cref="TreeNodeOptions.ProbeCandidates"/> are dialled at once, each dial's handshake timed on the node's clock
+/// (a candidate already connected answers one ping instead); the round trips go to the node's <see cref="RttCache"/>,
+/// and the round is ranked again with them (nearer first). The wait ends <see cref="TreeNodeOptions.ProbeTimeout"/> after the first answer. Connections opened only
 /// for the probe are closed, except the one of the candidate asked next (it is asked over it at once).
 /// </summary>
 public sealed partial class TreeMembership
@@ -61,19 +61,18 @@ public sealed partial class TreeMembership
         return ranked;
     }
 
-    /// <summary>Dials <paramref name="candidate"/> (unless connected) and times one ping; false when it did not answer.</summary>
+    /// <summary>
+    /// Times the dial's handshake to <paramref name="candidate"/> (about <see cref="RttCache.HandshakeRoundTrips"/>
+    /// round trips; the connection is then used to ask the nearest), or one ping when a connection is already open;
+    /// false when it did not answer.
+    /// </summary>
     private async Task<bool> ProbeOneAsync(TreeCandidate candidate, CancellationToken cancellationToken)
     {
         TimeProvider time = _node.Options.TimeProvider;
         try
         {
             _node.Host.PeerStore.AddAddresses(candidate.PeerId, candidate.Addresses);
-            PeerConnection connection;
-            if (_node.Host.FindConnection(candidate.PeerId) is { } existing)
-            {
-                connection = existing;
-            }
-            else
+            if (_node.Host.FindConnection(candidate.PeerId) is not { } connection)
             {
                 long started = time.GetTimestamp();
                 connection = await _node.Host.DialAsync(candidate.PeerId, cancellationToken).ConfigureAwait(false);
@@ -82,6 +81,8 @@ public sealed partial class TreeMembership
                 {
                     _probeOpened[candidate.PeerId] = connection;
                 }
+
+                return true; // the handshake was the measurement: no round trip added to a join
             }
 
             IReadOnlyList<TimeSpan> rtts = await PingProtocol.PingAsync(connection, time, 1, cancellationToken).ConfigureAwait(false);

@@ -51,7 +51,7 @@ public sealed partial class TreeNode : IAsyncDisposable
         host.SetStreamHandler(Protocol, HandleJoinAsync);
         if (!host.Protocols.Contains(PingProtocol.Id, StringComparer.Ordinal))
         {
-            PingProtocol.Register(host); // joiners probe candidates with it (see TreeNodeOptions.ProbeCandidates)
+            PingProtocol.Register(host); // joiners probe candidates they are connected to with it (see TreeNodeOptions.ProbeCandidates)
             _answersPings = true;
         }
     }

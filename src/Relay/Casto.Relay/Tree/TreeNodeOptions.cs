@@ -52,8 +52,9 @@ public sealed class TreeNodeOptions
 
     /// <summary>
     /// How many equally good candidates (known room, the same shallowest depth) a joiner probes at once before it
-    /// asks the nearest: it dials them concurrently and times one <c>/ipfs/ping/1.0.0</c> round trip on each. 1 turns
-    /// probing off (round trips already known still break ties). Default 3 (at most 16).
+    /// asks the nearest: it dials them concurrently and times each dial's handshake (a candidate already connected
+    /// answers one <c>/ipfs/ping/1.0.0</c> instead). 1 turns probing off (round trips already known still break ties).
+    /// Default 3 (at most 16).
     /// </summary>
     public int ProbeCandidates { get; set; } = 3;
 
