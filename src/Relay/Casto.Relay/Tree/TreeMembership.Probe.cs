@@ -8,8 +8,8 @@ namespace Casto.Relay.Tree;
 /// Probing candidates that rank equal (known room, the same shallowest depth) before asking one: up to
 /// <see cref="TreeNodeOptions.ProbeCandidates"/> are dialled at once, each dial's handshake timed on the node's clock
 /// (a candidate already connected answers one ping instead); the round trips go to the node's <see cref="RttCache"/>,
-/// and the round is ranked again with them (nearer first). The wait ends <see cref="TreeNodeOptions.ProbeTimeout"/> after the first answer. Connections opened only
-/// for the probe are closed, except the one of the candidate asked next (it is asked over it at once).
+/// and the round is ranked again with them (nearer first) as soon as the first answered. Connections opened only for
+/// the probe are closed, except the one of the candidate asked next (it is asked over it at once).
 /// </summary>
 public sealed partial class TreeMembership
 {
@@ -34,31 +34,47 @@ public sealed partial class TreeMembership
             return round; // nothing to choose between, or the cache already ranked them
         }
 
-        // Bounded by the join timeout until the first answer, then by ProbeTimeout (the timer runs on the node's clock).
-        using var timer = new CancellationTokenSource(options.JoinTimeout, options.TimeProvider);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
-        List<Task<bool>> probes = unknown.ConvertAll(c => ProbeOneAsync(c, stop.Token));
-        var pending = new List<Task<bool>>(probes);
-        int answered = 0;
-        while (pending.Count > 0)
+        // All start at once, so the first to answer is the nearest (a handshake is ~4 round trips: nearer by d answers
+        // ~4d sooner); waiting for the others could not change the choice. They go on in the background for at most
+        // ProbeTimeout, for the cache, then are cancelled; their connections are closed.
+        var timer = new CancellationTokenSource(options.JoinTimeout, options.TimeProvider);
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        var pending = unknown.ConvertAll(c => ProbeOneAsync(c, stop.Token));
+        bool answered = false;
+        while (pending.Count > 0 && !answered)
         {
             Task<bool> done = await Task.WhenAny(pending).ConfigureAwait(false);
             pending.Remove(done);
-            if (await done.ConfigureAwait(false) && answered++ == 0)
-            {
-                timer.CancelAfter(options.ProbeTimeout); // whoever has not answered by then is cancelled (and ends at once)
-            }
+            answered = await done.ConfigureAwait(false);
         }
 
         List<TreeCandidate> ranked = ParentRanking.Rank(round, _node.PeerId, new HashSet<PeerId>(), _node.Rtts.Of(round.Select(c => c.PeerId)));
-        if (answered > 0)
+        if (answered)
         {
             _node.Rtts.TryGet(ranked[0].PeerId, out TimeSpan nearest);
-            Log.Probed(_node.Logger, Stream, unknown.Count, best.Depth, answered, ranked[0].PeerId, Math.Round(nearest.TotalMilliseconds, 2));
+            Log.Probed(_node.Logger, Stream, unknown.Count, best.Depth, ranked[0].PeerId, Math.Round(nearest.TotalMilliseconds, 2));
+            timer.CancelAfter(options.ProbeTimeout);
         }
 
         CloseProbesExcept(ranked[0].PeerId);
+        _ = FinishProbesAsync(pending, timer, stop, ranked[0].PeerId);
         return ranked;
+    }
+
+    /// <summary>The probes still running after the choice: measured until they end or are cancelled, then their connections closed.</summary>
+    private async Task FinishProbesAsync(List<Task<bool>> pending, CancellationTokenSource timer, CancellationTokenSource stop, PeerId chosen)
+    {
+        try
+        {
+            await Task.WhenAll(pending).ConfigureAwait(false); // each ends promptly once cancelled, and never throws
+        }
+        finally
+        {
+            stop.Dispose();
+            timer.Dispose();
+            // The chosen one's connection is the join's (taken from the list when asked), unless we left meanwhile.
+            CloseProbesExcept(Volatile.Read(ref _disposed) == 1 ? null : chosen);
+        }
     }
 
     /// <summary>

@@ -59,8 +59,8 @@ public sealed class TreeNodeOptions
     public int ProbeCandidates { get; set; } = 3;
 
     /// <summary>
-    /// How long a probe waits for the other candidates once the first answered (the join is slowed by at most this);
-    /// a candidate that has not answered by then is not waited for. Default 250 ms.
+    /// How long the other probes go on once the first answered (the join goes on at once with the first: all started
+    /// together, it is the nearest), so that their round trips are remembered; then they are cancelled. Default 250 ms.
     /// </summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
