@@ -30,7 +30,6 @@ public sealed partial class TreeNode : IAsyncDisposable
     private readonly Dictionary<string, TreeMembership> _memberships = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closing = new();
     private int _pendingJoins;
-    private readonly bool _answersPings;
 
     /// <summary>Serves the tree protocol on <paramref name="host"/>; media goes through <paramref name="forwarding"/>. Neither is owned.</summary>
     public TreeNode(CastoHost host, ForwardingNode forwarding, TreeNodeOptions? options = null)
@@ -51,8 +50,9 @@ public sealed partial class TreeNode : IAsyncDisposable
         host.SetStreamHandler(Protocol, HandleJoinAsync);
         if (!host.Protocols.Contains(PingProtocol.Id, StringComparer.Ordinal))
         {
-            PingProtocol.Register(host); // joiners probe candidates they are connected to with it (see TreeNodeOptions.ProbeCandidates)
-            _answersPings = true;
+            // Joiners probe candidates they are connected to with it (TreeNodeOptions.ProbeCandidates). Kept after
+            // dispose, as the DHT does: stateless, and another service may rely on it since it found it registered.
+            PingProtocol.Register(host);
         }
     }
 
@@ -251,10 +251,6 @@ public sealed partial class TreeNode : IAsyncDisposable
         }
 
         _host.RemoveStreamHandler(Protocol);
-        if (_answersPings)
-        {
-            _host.RemoveStreamHandler(PingProtocol.Id);
-        }
         foreach (TreeMembership m in memberships)
         {
             await m.DisposeAsync().ConfigureAwait(false);
