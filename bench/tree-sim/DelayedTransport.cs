@@ -9,10 +9,10 @@ namespace Casto.TreeSim;
 
 /// <summary>
 /// The memory transport with a one-way network delay on the virtual clock: a dialer's connection holds every chunk
-/// for <c>delay</c> each way (so a round trip costs 2 × delay). Bench code: it pumps bytes, which the product's layers
-/// never do.
+/// for <c>delay</c> each way (so a round trip costs 2 × delay); with <c>listenerDelay</c> (the dialled node's own
+/// delay), for the mean of both ends' delays. Bench code: it pumps bytes, which the product's layers never do.
 /// </summary>
-internal sealed class DelayedTransport(ITransport inner, TimeSpan delay, TimeProvider clock) : ITransport
+internal sealed class DelayedTransport(ITransport inner, TimeSpan ownDelay, TimeProvider clock, Func<Multiaddr, TimeSpan?>? listenerDelay = null) : ITransport
 {
     public bool CanHandle(Multiaddr address) => inner.CanHandle(address);
 
@@ -21,6 +21,7 @@ internal sealed class DelayedTransport(ITransport inner, TimeSpan delay, TimePro
     public async ValueTask<IDuplexConnection> DialAsync(Multiaddr address, CancellationToken cancellationToken = default)
     {
         var connection = await inner.DialAsync(address, cancellationToken).ConfigureAwait(false);
+        TimeSpan delay = listenerDelay?.Invoke(address) is { } theirs ? (ownDelay + theirs) / 2 : ownDelay;
         await Task.Delay(2 * delay, clock, cancellationToken).ConfigureAwait(false); // TCP's handshake: one round trip
         return delay <= TimeSpan.Zero ? connection : new Delayed(connection, delay, clock);
     }

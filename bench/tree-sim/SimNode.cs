@@ -32,11 +32,12 @@ internal sealed class SimNode : IAsyncDisposable
 
     public bool Killed { get; private set; }
 
-    public static async Task<SimNode> StartAsync(MemoryNetwork network, SimMediaNetwork media, TimeProvider clock, TreeNodeOptions tree, TimeSpan latency)
+    public static async Task<SimNode> StartAsync(
+        MemoryNetwork network, SimMediaNetwork media, TimeProvider clock, TreeNodeOptions tree, TimeSpan latency, Func<Multiaddr, TimeSpan?>? latencyOf = null)
     {
         var key = PrivateKey.Generate();
         var options = new HostOptions { Identity = key, TimeProvider = clock, MaxConnections = 1024 };
-        options.Transports.Add(new DelayedTransport(new MemoryTransport(network), latency, clock));
+        options.Transports.Add(new DelayedTransport(new MemoryTransport(network), latency, clock, latencyOf));
         options.SecureChannels.Add(new NoiseSecureChannel(key));
         options.Muxers.Add(new YamuxMuxer(new YamuxOptions { MemoryPool = new BlockMemoryPool(16 * 1024, 4) }));
         options.ListenAddresses.Add(Multiaddr.Parse("/memory/0"));

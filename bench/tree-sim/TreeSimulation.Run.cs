@@ -6,7 +6,7 @@ namespace Casto.TreeSim;
 /// <summary>The scenario: joins spread over a while, then a share of the relays crash, then the tree settles.</summary>
 internal sealed partial class TreeSimulation
 {
-    public sealed record Phase(string Name, int Nodes, int Receiving, double[] JoinMs, Dictionary<int, int> Depths, int RootChildren, double[] RecoveryMs, double RealSeconds);
+    public sealed record Phase(string Name, int Nodes, int Receiving, double[] JoinMs, Dictionary<int, int> Depths, int RootChildren, double[] RecoveryMs, double RealSeconds, double[] ParentRttMs);
 
     public async Task<(Phase Formed, Phase AfterCrashes)> RunAsync()
     {
@@ -88,7 +88,8 @@ internal sealed partial class TreeSimulation
         var depths = live.Select(n => n.Tree.GetStatus(Stream)?.Depth ?? -1).GroupBy(d => d).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count());
         return new Phase(name, live.Count, live.Count(n => n.Media.HasSource(Stream)),
             [.. live.Skip(1).Where(n => n.JoinedAfter is not null).Select(n => n.JoinedAfter!.Value.TotalMilliseconds)],
-            depths, live[0].Tree.GetStatus(Stream)?.Children ?? 0, recoveries, Math.Round(realSeconds, 1));
+            depths, live[0].Tree.GetStatus(Stream)?.Children ?? 0, recoveries, Math.Round(realSeconds, 1),
+            [.. live.Skip(1).Select(n => n.Tree.GetStatus(Stream)?.ParentRttMs).OfType<double>()]);
     }
 
     public static string Summary(Phase p)
@@ -96,6 +97,7 @@ internal sealed partial class TreeSimulation
         static string Pct(double[] v, double q) => v.Length == 0 ? "-" : $"{v.Order().ElementAt(Math.Min(v.Length - 1, (int)(q * v.Length))):F0}";
         return $"{p.Name}: {p.Receiving}/{p.Nodes} receiving, root children {p.RootChildren}, depths {JsonSerializer.Serialize(p.Depths)}, "
             + $"join ms p50 {Pct(p.JoinMs, 0.5)} p99 {Pct(p.JoinMs, 0.99)} max {Pct(p.JoinMs, 1)}, "
-            + $"recoveries {p.RecoveryMs.Length} ms p50 {Pct(p.RecoveryMs, 0.5)} p99 {Pct(p.RecoveryMs, 0.99)} max {Pct(p.RecoveryMs, 1)}, real {p.RealSeconds} s";
+            + $"recoveries {p.RecoveryMs.Length} ms p50 {Pct(p.RecoveryMs, 0.5)} p99 {Pct(p.RecoveryMs, 0.99)} max {Pct(p.RecoveryMs, 1)}, "
+            + $"parent rtt ms mean {(p.ParentRttMs.Length == 0 ? "-" : $"{p.ParentRttMs.Average():F1}")} p50 {Pct(p.ParentRttMs, 0.5)}, real {p.RealSeconds} s";
     }
 }

@@ -1,10 +1,11 @@
 using Casto.Relay.Tree;
+using Casto.Stack.Multiaddrs;
 using Casto.Stack.Transports.Memory;
 
 namespace Casto.TreeSim;
 
 /// <summary>Settings of one simulation run.</summary>
-internal sealed record SimSettings(int Nodes, int FanOut, TimeSpan JoinSpread, double CrashFraction, TimeSpan CrashSpread, TimeSpan Settle, int Seeds = 8, int Seed = 1, double LatencyMs = 20, bool Trace = false);
+internal sealed record SimSettings(int Nodes, int FanOut, TimeSpan JoinSpread, double CrashFraction, TimeSpan CrashSpread, TimeSpan Settle, int Seeds = 8, int Seed = 1, double LatencyMs = 20, bool Trace = false, int ProbeCandidates = 3, double LatencySpreadMs = 0);
 
 /// <summary>
 /// The real tree control (TreeNode, TreeMembership: heartbeats, redirects, rejoin) on thousands of nodes over the
@@ -22,13 +23,46 @@ internal sealed partial class TreeSimulation(SimSettings settings, TextWriter lo
     private readonly Random _random = new(settings.Seed);
     private readonly DateTimeOffset _start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    private readonly Dictionary<string, TimeSpan> _latencies = []; // with a spread: each node's own one-way delay, by listen address
+
     public IReadOnlyList<SimNode> Nodes => _nodes;
+
+    /// <summary>A new node's one-way delay: the setting, or with a spread drawn uniformly within ± the spread.</summary>
+    private TimeSpan NextLatency() => TimeSpan.FromMilliseconds(settings.LatencySpreadMs > 0
+        ? Math.Max(0, settings.LatencyMs + ((_random.NextDouble() * 2) - 1) * settings.LatencySpreadMs)
+        : settings.LatencyMs);
+
+    private async Task<SimNode> StartNodeAsync()
+    {
+        TimeSpan latency = NextLatency();
+        Func<Multiaddr, TimeSpan?>? latencyOf = settings.LatencySpreadMs > 0 ? LatencyOf : null;
+        var node = await SimNode.StartAsync(_network, _media, _clock, Options(settings.FanOut), latency, latencyOf).ConfigureAwait(false);
+        if (latencyOf is not null)
+        {
+            lock (_latencies)
+            {
+                _latencies[Key(node.Host.ListenAddresses[0])] = latency;
+            }
+        }
+
+        return node;
+    }
+
+    private TimeSpan? LatencyOf(Multiaddr address)
+    {
+        lock (_latencies)
+        {
+            return _latencies.TryGetValue(Key(address), out TimeSpan l) ? l : null;
+        }
+    }
+
+    private static string Key(Multiaddr address) => address.ToString().Split("/p2p/")[0];
 
     public TimeSpan Now => _clock.GetUtcNow() - _start;
 
     private TreeNodeOptions Options(int fanOut)
     {
-        var options = new TreeNodeOptions { MaxChildren = fanOut, TimeProvider = _clock };
+        var options = new TreeNodeOptions { MaxChildren = fanOut, TimeProvider = _clock, ProbeCandidates = settings.ProbeCandidates };
         if (settings.Trace)
         {
             options.LoggerFactory = new SimTrace(() => Now, log, _nodes.Count);
@@ -39,7 +73,7 @@ internal sealed partial class TreeSimulation(SimSettings settings, TextWriter lo
 
     public async Task<SimNode> StartRootAsync()
     {
-        var root = await SimNode.StartAsync(_network, _media, _clock, Options(settings.FanOut), TimeSpan.FromMilliseconds(settings.LatencyMs)).ConfigureAwait(false);
+        var root = await StartNodeAsync().ConfigureAwait(false);
         Named(root);
         root.Media.Publish(Stream);
         root.Tree.Broadcast(Stream);
@@ -51,7 +85,7 @@ internal sealed partial class TreeSimulation(SimSettings settings, TextWriter lo
     /// <summary>A joiner that knows the root and a few random members (what a signal room or provider records give).</summary>
     public async Task<SimNode> JoinAsync()
     {
-        var node = await SimNode.StartAsync(_network, _media, _clock, Options(settings.FanOut), TimeSpan.FromMilliseconds(settings.LatencyMs)).ConfigureAwait(false);
+        var node = await StartNodeAsync().ConfigureAwait(false);
         Named(node);
         var live = _nodes.Where(n => !n.Killed).ToList();
         var seeds = new List<TreeCandidate> { live[0].Tree.AsCandidate(Stream) with { Depth = int.MaxValue, Free = -1 } };

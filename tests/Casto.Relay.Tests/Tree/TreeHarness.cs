@@ -91,10 +91,16 @@ internal sealed class TreeHarness : IAsyncDisposable
         }
     }
 
-    public static async Task<Node> StartNodeAsync(TreeNodeOptions? options = null, PrivateKey? identity = null, int tcpPort = 0)
+    /// <summary>A node; with <paramref name="lag"/>, every connection dialled to it holds its bytes this long each way (<see cref="LaggedTransport"/>).</summary>
+    public static async Task<Node> StartNodeAsync(TreeNodeOptions? options = null, PrivateKey? identity = null, int tcpPort = 0, TimeSpan lag = default)
     {
         var key = identity ?? PrivateKey.Generate();
         var hostOptions = HostDefaults.Create(key);
+        if (lag > TimeSpan.Zero)
+        {
+            hostOptions.Transports[0] = new LaggedTransport(hostOptions.Transports[0], lag);
+        }
+
         hostOptions.ListenAddresses.Add(Multiaddr.Parse($"/ip4/127.0.0.1/tcp/{tcpPort}"));
         var host = await CastoHost.StartAsync(hostOptions);
         var mux = IceUdpMux.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -149,6 +155,18 @@ internal sealed class TreeHarness : IAsyncDisposable
         _nodes.Add(node);
         Node[] from = seeds.Length > 0 ? seeds : [_nodes[0]];
         node.Membership = node.Tree.Join(Stream, from.Select(s => s.Tree.AsCandidate(Stream) with { Depth = int.MaxValue, Free = -1 }));
+        return node;
+    }
+
+    /// <summary>
+    /// A node with <paramref name="options"/> (logged) that joins through <paramref name="candidates"/> as given (their
+    /// depth and room included); with <paramref name="lag"/>, a node far from whoever dials it.
+    /// </summary>
+    public async Task<Node> JoinThroughAsync(TreeNodeOptions options, IEnumerable<TreeCandidate> candidates, TimeSpan lag = default)
+    {
+        Node node = await StartNodeAsync(Logged(options, $"n{_nodes.Count}"), lag: lag);
+        _nodes.Add(node);
+        node.Membership = node.Tree.Join(Stream, candidates);
         return node;
     }
 

@@ -33,6 +33,12 @@ internal static partial class Log
     [LoggerMessage(7110, LogLevel.Information, "Tree {Stream}: moving up from depth {From} to {To} under {Peer} (make-before-break)")]
     public static partial void MovingUp(ILogger logger, string stream, int from, int to, PeerId peer);
 
+    [LoggerMessage(7111, LogLevel.Information, "Tree {Stream}: probed {Probed} candidate(s) at depth {Depth}; nearest {Peer} ({RttMs} ms)")]
+    public static partial void Probed(ILogger logger, string stream, int probed, int depth, PeerId peer, double rttMs);
+
+    [LoggerMessage(7112, LogLevel.Debug, "Tree {Stream}: probing {Peer} failed ({Reason})")]
+    public static partial void ProbeFailed(ILogger logger, string stream, PeerId peer, string reason);
+
     [LoggerMessage(7106, LogLevel.Information, "Tree {Stream}: DHT lookup found {Count} provider(s)")]
     public static partial void DhtProviders(ILogger logger, string stream, int count);
 

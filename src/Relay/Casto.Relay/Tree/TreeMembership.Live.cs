@@ -87,6 +87,11 @@ public sealed partial class TreeMembership
                         Heartbeat h = message.Heartbeat;
                         clock.Heard(h);
                         _position.ParentRtt = clock.Rtt;
+                        if (clock.Rtt is { } rtt)
+                        {
+                            _node.Rtts.Record(parent.PeerId, rtt);
+                        }
+
                         _position.SetParent(parent, (int)Math.Min(h.Depth, 1000), TreeNode.FromWire(h.Path, 64), Candidates(h.Ancestors, nearest: true), h.Epoch);
                         KeepGrandparentWarm(cancellationToken);
                         _position.TreeRoomDepth = h.HasTreeRoomDepth ? (int)Math.Min(h.TreeRoomDepth, 10_000) : null;

@@ -116,8 +116,8 @@ public sealed partial class TreeMembership
                 if (redirect is not null)
                 {
                     // The latest redirect knows best: its targets that would put us higher, ranked, then what was left.
-                    var better = redirect.Where(c => c.Depth + 1 < depth && !asked.Contains(c.PeerId));
-                    next = [.. ParentRanking.Rank(better, _node.PeerId, asked), .. next];
+                    var better = redirect.Where(c => c.Depth + 1 < depth && !asked.Contains(c.PeerId)).ToList();
+                    next = [.. ParentRanking.Rank(better, _node.PeerId, asked, _node.Rtts.Of(better.Select(c => c.PeerId))), .. next]; // known round trips break ties, no probe
                 }
             }
             catch (Exception ex) when (IsJoinFailure(ex) && !cancellationToken.IsCancellationRequested)

@@ -29,7 +29,13 @@ public sealed partial class TreeMembership
             long version = LearnVersion;
             Task found = Found;
             bool redirected = false;
-            foreach (TreeCandidate candidate in Candidates())
+            List<TreeCandidate> round = Candidates(out bool first);
+            if (!first)
+            {
+                round = await ProbeAsync(round, cancellationToken).ConfigureAwait(false); // the nearest of an equal few first
+            }
+
+            foreach (TreeCandidate candidate in round)
             {
                 if (cancellationToken.IsCancellationRequested)
                 {

@@ -78,12 +78,24 @@ public sealed partial class TreeMembership
         }
     }
 
-    /// <summary>A connection to <paramref name="candidate"/> (its addresses added to the peer store), and whether we opened it for this.</summary>
+    /// <summary>
+    /// A connection to <paramref name="candidate"/> (its addresses added to the peer store), and whether we opened it
+    /// for this (or a probe did); a new dial's handshake time goes to the round-trip cache as an estimate.
+    /// </summary>
     private async ValueTask<(PeerConnection Connection, bool Dialled)> DialCandidateAsync(TreeCandidate candidate, CancellationToken cancellationToken)
     {
         Log.Asking(_node.Logger, Stream, candidate.PeerId, candidate.Depth, candidate.Free);
         _node.Host.PeerStore.AddAddresses(candidate.PeerId, candidate.Addresses);
-        bool dialled = _node.Host.FindConnection(candidate.PeerId) is null;
-        return (await _node.Host.DialAsync(candidate.PeerId, cancellationToken).ConfigureAwait(false), dialled);
+        bool probed = TakeProbeOpened(candidate.PeerId); // a probe opened it for this walk: ours to close, as if dialled now
+        if (_node.Host.FindConnection(candidate.PeerId) is { } connection)
+        {
+            return (connection, probed);
+        }
+
+        TimeProvider time = _node.Options.TimeProvider;
+        long started = time.GetTimestamp();
+        connection = await _node.Host.DialAsync(candidate.PeerId, cancellationToken).ConfigureAwait(false);
+        _node.Rtts.RecordHandshake(candidate.PeerId, time.GetElapsedTime(started));
+        return (connection, true);
     }
 }

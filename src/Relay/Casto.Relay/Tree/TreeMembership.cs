@@ -100,9 +100,11 @@ public sealed partial class TreeMembership : IAsyncDisposable
     /// Who to try, best first: where a leaving parent sent us (in its order) or, after a loss, the nearest ancestor
     /// (its connection is kept warm, and our lost parent's place under it is free); then what we learnt (redirects,
     /// ancestors, discovery) and the seeds, ranked. Room heard of longer ago than
-    /// <see cref="TreeNodeOptions.CandidateFreshness"/> counts as unknown: others took it since, most likely.
+    /// <see cref="TreeNodeOptions.CandidateFreshness"/> counts as unknown: others took it since, most likely. Known
+    /// round trips break ties among those with room at equal depth. <paramref name="first"/>: the list starts with a
+    /// hand-off or the nearest ancestor (tried in that order, not probed).
     /// </summary>
-    private List<TreeCandidate> Candidates()
+    private List<TreeCandidate> Candidates(out bool first)
     {
         TimeProvider time = _node.Options.TimeProvider;
         TimeSpan freshness = _node.Options.CandidateFreshness;
@@ -110,10 +112,12 @@ public sealed partial class TreeMembership : IAsyncDisposable
         {
             var descendants = new HashSet<PeerId>(_position.ChildIds());
             descendants.UnionWith(_redirectedBy);
-            List<TreeCandidate> first = [.. _first.Where(c => !c.PeerId.Equals(_node.PeerId) && !descendants.Contains(c.PeerId))];
+            List<TreeCandidate> leading = [.. _first.Where(c => !c.PeerId.Equals(_node.PeerId) && !descendants.Contains(c.PeerId))];
             _first = [];
-            IEnumerable<TreeCandidate> learnt = _learnt.Select(l => l.Candidate.Free > 0 && time.GetElapsedTime(l.At) > freshness ? l.Candidate with { Free = -1 } : l.Candidate);
-            return [.. first, .. ParentRanking.Rank(learnt.Concat(_seeds), _node.PeerId, descendants).Where(c => !first.Exists(f => f.PeerId.Equals(c.PeerId)))];
+            first = leading.Count > 0;
+            List<TreeCandidate> all = [.. _learnt.Select(l => l.Candidate.Free > 0 && time.GetElapsedTime(l.At) > freshness ? l.Candidate with { Free = -1 } : l.Candidate).Concat(_seeds)];
+            Dictionary<PeerId, TimeSpan> rtts = _node.Rtts.Of(all.Select(c => c.PeerId));
+            return [.. leading, .. ParentRanking.Rank(all, _node.PeerId, descendants, rtts).Where(c => !leading.Exists(f => f.PeerId.Equals(c.PeerId)))];
         }
     }
 
@@ -248,6 +252,7 @@ public sealed partial class TreeMembership : IAsyncDisposable
 
         await DropAsync(move).ConfigureAwait(false);
         DropWarm();
+        CloseProbesExcept(null);
         _stop.Dispose();
     }
 }

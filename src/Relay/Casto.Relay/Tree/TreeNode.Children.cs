@@ -154,6 +154,11 @@ public sealed partial class TreeNode
                 else if (message.BodyCase == TreeMessage.BodyOneofCase.Heartbeat)
                 {
                     clock.Heard(message.Heartbeat);
+                    if (clock.Rtt is { } rtt)
+                    {
+                        Rtts.Record(child.PeerId, rtt);
+                    }
+
                     child.Free = (int)Math.Min(message.Heartbeat.Free, 1000);
                     child.Children = (int)Math.Min(message.Heartbeat.Children, 1000);
                     child.WithRoom = [.. message.Heartbeat.ChildrenWithRoom.Take(16).Select(c => TreeCandidate.FromWire(c)).OfType<TreeCandidate>()];

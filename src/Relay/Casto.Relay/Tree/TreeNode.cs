@@ -3,6 +3,7 @@ using Casto.Relay.Forwarding;
 using Casto.Relay.Tree.Wire;
 using Casto.Stack.Hosting;
 using Casto.Stack.Identity;
+using Casto.Stack.Protocols.Ping;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 
@@ -45,7 +46,14 @@ public sealed partial class TreeNode : IAsyncDisposable
         _options.Validate();
         (_host, _media) = (host, media);
         _logger = _options.LoggerFactory.CreateLogger<TreeNode>();
+        Rtts = new RttCache(_options.RttCacheSize, _options.RttLifetime, _options.TimeProvider);
         host.SetStreamHandler(Protocol, HandleJoinAsync);
+        if (!host.Protocols.Contains(PingProtocol.Id, StringComparer.Ordinal))
+        {
+            // Joiners probe candidates they are connected to with it (TreeNodeOptions.ProbeCandidates). Kept after
+            // dispose, as the DHT does: stateless, and another service may rely on it since it found it registered.
+            PingProtocol.Register(host);
+        }
     }
 
     /// <summary>This node's peer id.</summary>
@@ -205,6 +213,9 @@ public sealed partial class TreeNode : IAsyncDisposable
     }
 
     internal TreeNodeOptions Options => _options;
+
+    /// <summary>Round trips to peers, shared by every stream: probes, dial handshakes and live links feed it; ranking reads it.</summary>
+    internal RttCache Rtts { get; }
 
     internal ILogger Logger => _logger;
 

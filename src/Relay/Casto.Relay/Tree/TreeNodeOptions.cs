@@ -50,6 +50,26 @@ public sealed class TreeNodeOptions
     /// </summary>
     public TimeSpan RebalanceInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How many equally good candidates (known room, the same shallowest depth) a joiner probes at once before it
+    /// asks the nearest: it dials them concurrently and times each dial's handshake (a candidate already connected
+    /// answers one <c>/ipfs/ping/1.0.0</c> instead). 1 turns probing off (round trips already known still break ties).
+    /// Default 3 (at most 16).
+    /// </summary>
+    public int ProbeCandidates { get; set; } = 3;
+
+    /// <summary>
+    /// How long the other probes go on once the first answered (the join goes on at once with the first: all started
+    /// together, it is the nearest), so that their round trips are remembered; then they are cancelled. Default 250 ms.
+    /// </summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Peers whose round trip this node remembers (from probes, dial handshakes and live links), the oldest sample dropped first. Default 256.</summary>
+    public int RttCacheSize { get; set; } = 256;
+
+    /// <summary>How long a remembered round trip is believed after its latest sample. Default 60 s.</summary>
+    public TimeSpan RttLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Join requests being answered at once; more are refused until one ends. Default 32.</summary>
     public int MaxPendingJoins { get; set; } = 32;
 
@@ -82,6 +102,12 @@ public sealed class TreeNodeOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxCandidates, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CandidateFreshness, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(RebalanceInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ProbeCandidates, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ProbeCandidates, 16);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ProbeTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(RttCacheSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(RttCacheSize, 4096);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RttLifetime, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingJoins, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxMessageSize, 1024);
         ArgumentOutOfRangeException.ThrowIfLessThan(ReportInterval, HeartbeatInterval);

@@ -1,6 +1,5 @@
 // Spec: https://github.com/libp2p/specs/blob/master/ping/ping.md
 using System.Buffers;
-using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
 using Casto.Stack.Hosting;
@@ -26,9 +25,14 @@ public static class PingProtocol
     }
 
     /// <summary>Sends <paramref name="count"/> pings on one stream; returns each round-trip time.</summary>
-    public static async ValueTask<IReadOnlyList<TimeSpan>> PingAsync(PeerConnection connection, int count = 1, CancellationToken cancellationToken = default)
+    public static ValueTask<IReadOnlyList<TimeSpan>> PingAsync(PeerConnection connection, int count = 1, CancellationToken cancellationToken = default) =>
+        PingAsync(connection, TimeProvider.System, count, cancellationToken);
+
+    /// <summary>Sends <paramref name="count"/> pings on one stream; returns each round-trip time on <paramref name="time"/>'s clock.</summary>
+    public static async ValueTask<IReadOnlyList<TimeSpan>> PingAsync(PeerConnection connection, TimeProvider time, int count = 1, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(time);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var context = await connection.NewStreamAsync(Id, cancellationToken).ConfigureAwait(false);
         await using (context.Stream.ConfigureAwait(false))
@@ -38,11 +42,11 @@ public static class PingProtocol
             for (var i = 0; i < count; i++)
             {
                 RandomNumberGenerator.Fill(payload);
-                var started = Stopwatch.GetTimestamp();
+                var started = time.GetTimestamp();
                 await context.Stream.Output.WriteAsync(payload, cancellationToken).ConfigureAwait(false);
                 var echo = await ReadPayloadAsync(context.Stream.Input, cancellationToken).ConfigureAwait(false)
                     ?? throw new HostException(HostError.ProtocolViolation, "The remote closed the ping stream.");
-                rtts[i] = Stopwatch.GetElapsedTime(started);
+                rtts[i] = time.GetElapsedTime(started);
                 var matches = echo.AsSpan().SequenceEqual(payload);
                 if (!matches)
                 {
