@@ -36,6 +36,11 @@ if (args.Length > 0 && args[0] == "kad-js")
     return await KadJsBench.RunAsync(args);
 }
 
+if (args.Length > 0 && args[0] == "tunnel")
+{
+    return await TunnelBench.RunAsync(args);
+}
+
 if (args.Length > 0 && args[0] == "kad")
 {
     return await KadBench.RunAsync(args);

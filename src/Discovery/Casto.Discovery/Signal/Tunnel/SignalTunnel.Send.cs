@@ -21,8 +21,9 @@ internal sealed partial class SignalTunnel
             while (true)
             {
                 ReadResult result = await _output.Reader.ReadAsync().ConfigureAwait(false);
-                if (result.IsCanceled)
+                if (result.IsCanceled || Volatile.Read(ref _ended) != 0)
                 {
+                    await _output.Reader.CompleteAsync(new TransportException(TransportError.ConnectionAborted, "The tunnel was reset.")).ConfigureAwait(false);
                     return;
                 }
 
@@ -49,6 +50,7 @@ internal sealed partial class SignalTunnel
         {
             // The signal connection ended or the server refused a frame (unknown-peer: the remote is gone).
             Fail(ex as IOException ?? new TransportException(TransportError.ConnectionAborted, "The tunnel's signal connection failed: " + ex.Message, ex), sendReset: ex is not SignalException, "send failed");
+            await _output.Reader.CompleteAsync(ex).ConfigureAwait(false);
         }
         finally
         {

@@ -22,6 +22,8 @@ internal sealed partial class SignalTunnel : IDuplexConnection
     private readonly Pipe _output;
     private readonly CancellationTokenSource _closed = new();
     private readonly TaskCompletionSource _accepted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _inputLock = new(); // the input writer is used by the receive loop, close and abort
+    private int _sendStarted; // 1 once the send loop owns the output reader
     private int _sendDone;  // 1 once the send loop has ended (FIN sent, or failed)
     private int _inputDone; // 1 once the input writer is completed (FIN, reset or abort)
     private int _ended;     // 1 once reset or aborted
@@ -55,23 +57,38 @@ internal sealed partial class SignalTunnel : IDuplexConnection
     public Task Accepted => _accepted.Task;
 
     /// <summary>Starts sending what the upper layer writes (after the tunnel is accepted).</summary>
-    public void Start() => _ = SendLoopAsync();
+    public void Start()
+    {
+        if (Interlocked.Exchange(ref _sendStarted, 1) == 0)
+        {
+            _ = SendLoopAsync();
+        }
+    }
 
     internal void OnAccepted() => _accepted.TrySetResult();
 
     internal void OnData(ReadOnlySpan<byte> payload)
     {
-        if (Volatile.Read(ref _inputDone) != 0)
+        bool overflow;
+        lock (_inputLock)
         {
-            return;
+            if (_inputDone != 0)
+            {
+                return;
+            }
+
+            _input.Writer.Write(payload);
+            ValueTask<FlushResult> flush = _input.Writer.FlushAsync();
+            overflow = !flush.IsCompleted;
+            if (overflow)
+            {
+                _input.Writer.CancelPendingFlush();
+            }
         }
 
-        _input.Writer.Write(payload);
-        ValueTask<FlushResult> flush = _input.Writer.FlushAsync();
-        if (!flush.IsCompleted)
+        if (overflow)
         {
             // The reader is more than MaxBufferedBytes behind: we cannot wait (other tunnels share the reader), so reset.
-            _input.Writer.CancelPendingFlush();
             _owner.CountOverflow();
             Fail(new TransportException(TransportError.ConnectionAborted, $"The tunnel's reader fell more than {_owner.Options.MaxBufferedBytes} bytes behind."), sendReset: true, "buffer overflow");
         }
@@ -79,10 +96,25 @@ internal sealed partial class SignalTunnel : IDuplexConnection
 
     internal void OnFin()
     {
-        if (Interlocked.Exchange(ref _inputDone, 1) == 0)
+        if (CompleteInput(null))
         {
-            _input.Writer.Complete();
             CloseIfDone();
+        }
+    }
+
+    /// <summary>Completes the input writer once (FIN, reset, abort or close); false when it already was.</summary>
+    private bool CompleteInput(Exception? error)
+    {
+        lock (_inputLock)
+        {
+            if (_inputDone != 0)
+            {
+                return false;
+            }
+
+            _inputDone = 1;
+            _input.Writer.Complete(error);
+            return true;
         }
     }
 
@@ -104,11 +136,11 @@ internal sealed partial class SignalTunnel : IDuplexConnection
     {
         await _output.Writer.CompleteAsync().ConfigureAwait(false);
         await _input.Reader.CompleteAsync().ConfigureAwait(false);
-        if (Volatile.Read(ref _inputDone) == 0)
+        CompleteInput(null); // we read no more: the remote's further data has nowhere to go
+        if (Interlocked.Exchange(ref _sendStarted, 1) == 0)
         {
-            // We will read no more: the remote's further data has nowhere to go.
-            Interlocked.Exchange(ref _inputDone, 1);
-            await _input.Writer.CompleteAsync().ConfigureAwait(false);
+            // Never accepted (a dial that failed): no send loop will end, so end here.
+            Volatile.Write(ref _sendDone, 1);
         }
 
         CloseIfDone();
@@ -127,13 +159,17 @@ internal sealed partial class SignalTunnel : IDuplexConnection
         }
 
         _accepted.TrySetException(error);
-        if (Interlocked.Exchange(ref _inputDone, 1) == 0)
+        CompleteInput(error);
+        if (Interlocked.Exchange(ref _sendStarted, 1) == 0)
         {
-            _input.Writer.Complete(error);
+            _output.Reader.Complete(error); // no send loop owns the reader: the writer's next flush fails
+            Volatile.Write(ref _sendDone, 1);
+        }
+        else
+        {
+            _output.Reader.CancelPendingRead(); // the send loop ends and completes the reader
         }
 
-        _output.Reader.CancelPendingRead();
-        _output.Reader.Complete(error);
         End();
     }
 
