@@ -12,7 +12,9 @@ namespace Casto.Benchmarks;
 /// What a tunnel through a star signal server costs beside a direct TCP connection, in the same run on loopback:
 /// connect (dial + Noise + Yamux + the first ping) and ping round trips over the connection, for a listener reached
 /// directly and one reached only through the server (<see cref="SignalTransport"/>).
-/// Usage: dotnet run -c Release --project bench/Casto.Benchmarks -- tunnel [CONNECTS=50] [PINGS=200]
+/// The server's rate limit paces the listener (all its tunnels share one signal connection): RATE frames per second
+/// (default: the server's default), so a high RATE shows the path's own cost.
+/// Usage: dotnet run -c Release --project bench/Casto.Benchmarks -- tunnel [CONNECTS=50] [PINGS=200] [RATE]
 /// </summary>
 internal static class TunnelBench
 {
@@ -20,8 +22,16 @@ internal static class TunnelBench
     {
         int connects = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50;
         int pings = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200;
-        Console.WriteLine($"# tunnel bench: {connects} connects, {pings} pings per path; {Environment.ProcessorCount} cores, .NET {Environment.Version}");
-        await using var server = await SignalServer.StartAsync(null, Multiaddr.Parse("/ip4/127.0.0.1/tcp/0/ws"));
+        var options = new SignalServerOptions();
+        if (args.Length > 3)
+        {
+            options.MessagesPerSecond = double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
+            options.MessageBurst = (int)Math.Min(int.MaxValue, 2 * options.MessagesPerSecond);
+        }
+
+        Console.WriteLine($"# tunnel bench: {connects} connects, {pings} pings per path, server rate {options.MessagesPerSecond}/s burst {options.MessageBurst}; "
+            + $"{Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        await using var server = await SignalServer.StartAsync(options, Multiaddr.Parse("/ip4/127.0.0.1/tcp/0/ws"));
         var owned = new List<IAsyncDisposable>();
         try
         {

@@ -39,11 +39,14 @@ public sealed class SignalServerOptions
     /// <summary>Largest signal <c>data</c> in UTF-8 bytes (default 64 KiB).</summary>
     public int MaxPayloadBytes { get; set; } = 64 * 1024;
 
-    /// <summary>Sustained frames per second per connection (default 50), a token bucket.</summary>
-    public double MessagesPerSecond { get; set; } = 50;
+    /// <summary>
+    /// Sustained frames per second per connection (default 200), a token bucket. Tunnels (docs/signal-protocol.md#tunnels)
+    /// carry a tree link's heartbeats through the server: about 10 frames per second per tunnelled child.
+    /// </summary>
+    public double MessagesPerSecond { get; set; } = 200;
 
-    /// <summary>Token bucket size: frames a connection may send at once (default 200).</summary>
-    public int MessageBurst { get; set; } = 200;
+    /// <summary>Token bucket size: frames a connection may send at once (default 400).</summary>
+    public int MessageBurst { get; set; } = 400;
 
     /// <summary>Frames dropped for rate in a row before the connection is closed (default 100).</summary>
     public int MaxRateStrikes { get; set; } = 100;
