@@ -54,7 +54,8 @@ public sealed partial class CastoOptions
     /// <summary>
     /// Where the libp2p host listens (TCP multiaddrs such as <c>/ip4/192.168.1.5/tcp/4001</c>); media uses one UDP
     /// port on the first one's address. Default: empty, meaning the machine's first LAN IPv4 address (loopback when
-    /// there is none), any port.
+    /// there is none), any port. A signal server's address (<c>/ip4/…/tcp/…/ws/p2p-webrtc-star</c>) makes an app that
+    /// cannot be dialled (behind NAT) reachable through the server, so it can relay to other viewers.
     /// </summary>
     public IList<string> ListenAddresses { get; } = [];
 

@@ -37,7 +37,9 @@ internal sealed partial class CastoPeer
             }
         }
 
-        string host = peer.ListenAddresses[0].ValueOf(MultiaddrProtocol.Ip4) ?? peer.ListenAddresses[0].ValueOf(MultiaddrProtocol.Ip6) ?? "127.0.0.1";
+        // Media binds where libp2p listens; a signal server's address (a tunnel through it) is the server's, not ours.
+        var own = peer.ListenAddresses.FirstOrDefault(a => !a.Components.Any(c => c.Protocol == MultiaddrProtocol.P2pWebRtcStar || c.Protocol == MultiaddrProtocol.Ws));
+        string host = own is null ? LanAddress().ToString() : own.ValueOf(MultiaddrProtocol.Ip4) ?? own.ValueOf(MultiaddrProtocol.Ip6) ?? "127.0.0.1";
         var ip = IPAddress.Parse(host);
         peer.UdpEndPoint = new IPEndPoint(ip.Equals(IPAddress.Any) ? LanAddress() : ip.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : ip, 0);
         return peer;
