@@ -10,7 +10,10 @@ ThreadPool.SetMinThreads(Environment.ProcessorCount * 4, Environment.ProcessorCo
 int nodes = Arg("--nodes", 1000);
 var settings = new SimSettings(
     nodes, Arg("--fan-out", 2), TimeSpan.FromSeconds(ArgD("--join-seconds", nodes / 100.0)), ArgD("--crash", 0.3),
-    TimeSpan.FromSeconds(ArgD("--crash-seconds", 60)), TimeSpan.FromSeconds(ArgD("--settle-seconds", 30)), Arg("--seeds", 8), Arg("--seed", 1), ArgD("--latency-ms", 20), args.Contains("--trace"), Arg("--probe", 3), ArgD("--latency-spread-ms", 0));
+    TimeSpan.FromSeconds(ArgD("--crash-seconds", 60)), TimeSpan.FromSeconds(ArgD("--settle-seconds", 30)), Arg("--seeds", 8), Arg("--seed", 1), ArgD("--latency-ms", 20), args.Contains("--trace"), Arg("--probe", 3), ArgD("--latency-spread-ms", 0))
+{
+    QuiesceLimit = TimeSpan.FromMilliseconds(ArgD("--quiesce-ms", 2000)),
+};
 await using var sim = new TreeSimulation(settings, Console.Error);
 var (formed, after) = await sim.RunAsync();
 foreach (var phase in new[] { formed, after })
@@ -20,6 +23,6 @@ foreach (var phase in new[] { formed, after })
     {
         phase = phase.Name, latencyMs = settings.LatencyMs, nodes = phase.Nodes, receiving = phase.Receiving, fanOut = settings.FanOut, rootChildren = phase.RootChildren,
         depths = phase.Depths, joinMs = phase.JoinMs.Order().ToArray(), recoveryMs = phase.RecoveryMs.Order().ToArray(), realSeconds = phase.RealSeconds,
-        parentRttMs = phase.ParentRttMs.Order().ToArray(),
+        parentRttMs = phase.ParentRttMs.Order().ToArray(), overloadedSteps = phase.OverloadedSteps, steps = phase.Steps,
     }));
 }

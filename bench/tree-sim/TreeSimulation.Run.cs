@@ -6,7 +6,7 @@ namespace Casto.TreeSim;
 /// <summary>The scenario: joins spread over a while, then a share of the relays crash, then the tree settles.</summary>
 internal sealed partial class TreeSimulation
 {
-    public sealed record Phase(string Name, int Nodes, int Receiving, double[] JoinMs, Dictionary<int, int> Depths, int RootChildren, double[] RecoveryMs, double RealSeconds, double[] ParentRttMs);
+    public sealed record Phase(string Name, int Nodes, int Receiving, double[] JoinMs, Dictionary<int, int> Depths, int RootChildren, double[] RecoveryMs, double RealSeconds, double[] ParentRttMs, long OverloadedSteps = 0, long Steps = 0);
 
     public async Task<(Phase Formed, Phase AfterCrashes)> RunAsync()
     {
@@ -26,7 +26,7 @@ internal sealed partial class TreeSimulation
             Advance(Step, NoteJoins);
             if (s % 500 == 0)
             {
-                log.WriteLine($"[sim] t={Now.TotalSeconds:F1}s nodes={joined} receiving={_nodes.Count(n => n.JoinedAfter is not null)} real={wall.Elapsed.TotalSeconds:F0}s");
+                log.WriteLine($"[sim] t={Now.TotalSeconds:F1}s nodes={joined} receiving={_nodes.Count(n => n.JoinedAfter is not null)} real={wall.Elapsed.TotalSeconds:F0}s overloaded={OverloadedSteps}/{Steps}");
             }
         }
 
@@ -89,7 +89,7 @@ internal sealed partial class TreeSimulation
         return new Phase(name, live.Count, live.Count(n => n.Media.HasSource(Stream)),
             [.. live.Skip(1).Where(n => n.JoinedAfter is not null).Select(n => n.JoinedAfter!.Value.TotalMilliseconds)],
             depths, live[0].Tree.GetStatus(Stream)?.Children ?? 0, recoveries, Math.Round(realSeconds, 1),
-            [.. live.Skip(1).Select(n => n.Tree.GetStatus(Stream)?.ParentRttMs).OfType<double>()]);
+            [.. live.Skip(1).Select(n => n.Tree.GetStatus(Stream)?.ParentRttMs).OfType<double>()], OverloadedSteps, Steps);
     }
 
     public static string Summary(Phase p)
@@ -98,6 +98,7 @@ internal sealed partial class TreeSimulation
         return $"{p.Name}: {p.Receiving}/{p.Nodes} receiving, root children {p.RootChildren}, depths {JsonSerializer.Serialize(p.Depths)}, "
             + $"join ms p50 {Pct(p.JoinMs, 0.5)} p99 {Pct(p.JoinMs, 0.99)} max {Pct(p.JoinMs, 1)}, "
             + $"recoveries {p.RecoveryMs.Length} ms p50 {Pct(p.RecoveryMs, 0.5)} p99 {Pct(p.RecoveryMs, 0.99)} max {Pct(p.RecoveryMs, 1)}, "
-            + $"parent rtt ms mean {(p.ParentRttMs.Length == 0 ? "-" : $"{p.ParentRttMs.Average():F1}")} p50 {Pct(p.ParentRttMs, 0.5)}, real {p.RealSeconds} s";
+            + $"parent rtt ms mean {(p.ParentRttMs.Length == 0 ? "-" : $"{p.ParentRttMs.Average():F1}")} p50 {Pct(p.ParentRttMs, 0.5)}, real {p.RealSeconds} s, "
+            + $"overloaded steps {p.OverloadedSteps}/{p.Steps}";
     }
 }

@@ -5,7 +5,11 @@ using Casto.Stack.Transports.Memory;
 namespace Casto.TreeSim;
 
 /// <summary>Settings of one simulation run.</summary>
-internal sealed record SimSettings(int Nodes, int FanOut, TimeSpan JoinSpread, double CrashFraction, TimeSpan CrashSpread, TimeSpan Settle, int Seeds = 8, int Seed = 1, double LatencyMs = 20, bool Trace = false, int ProbeCandidates = 3, double LatencySpreadMs = 0);
+internal sealed record SimSettings(int Nodes, int FanOut, TimeSpan JoinSpread, double CrashFraction, TimeSpan CrashSpread, TimeSpan Settle, int Seeds = 8, int Seed = 1, double LatencyMs = 20, bool Trace = false, int ProbeCandidates = 3, double LatencySpreadMs = 0)
+{
+    /// <summary>Real time a virtual step's work may take before the clock moves on anyway (counted as overloaded). Default 2 s.</summary>
+    public TimeSpan QuiesceLimit { get; init; } = TimeSpan.FromSeconds(2);
+}
 
 /// <summary>
 /// The real tree control (TreeNode, TreeMembership: heartbeats, redirects, rejoin) on thousands of nodes over the
@@ -114,20 +118,44 @@ internal sealed partial class TreeSimulation(SimSettings settings, TextWriter lo
         for (TimeSpan done = TimeSpan.Zero; done < span; done += Step)
         {
             _clock.Advance(Step);
-            Quiesce();
+            Steps++;
+            if (!Quiesce(settings.QuiesceLimit))
+            {
+                OverloadedSteps++;
+            }
+
             eachStep?.Invoke();
         }
     }
 
-    /// <summary>Waits until the thread pool has nothing queued and completes nothing more for a moment.</summary>
-    public static void Quiesce()
+    /// <summary>Virtual steps taken, and those after which the work of the step had not settled within the limit.</summary>
+    public long Steps { get; private set; }
+
+    /// <summary>
+    /// Steps whose work was still going when <see cref="SimSettings.QuiesceLimit"/> of real time ran out: the clock moved
+    /// on anyway, so messages queued behind it arrive late in virtual time. Results with many are not to be trusted
+    /// (the machine could not keep up with the simulated network, e.g. 10,000 nodes' heartbeats on two cores).
+    /// </summary>
+    public long OverloadedSteps { get; private set; }
+
+    /// <summary>
+    /// Waits until the thread pool has nothing queued and completes nothing more for a moment; false when
+    /// <paramref name="limit"/> of real time ran out first.
+    /// </summary>
+    public static bool Quiesce(TimeSpan limit)
     {
         // Nothing queued and nothing completed for three 150 µs looks (a running item completes within that: the work
         // here is message handling and Noise handshakes, tens of µs each).
         long last = -1;
-        long giveUp = System.Diagnostics.Stopwatch.GetTimestamp() + (System.Diagnostics.Stopwatch.Frequency / 5); // 200 ms: busy beyond the simulation
-        for (int stable = 0; stable < 3 && System.Diagnostics.Stopwatch.GetTimestamp() < giveUp;)
+        long giveUp = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(System.Diagnostics.Stopwatch.Frequency * limit.TotalSeconds);
+        int stable = 0;
+        while (stable < 3)
         {
+            if (System.Diagnostics.Stopwatch.GetTimestamp() >= giveUp)
+            {
+                return false;
+            }
+
             long done = ThreadPool.CompletedWorkItemCount;
             stable = ThreadPool.PendingWorkItemCount == 0 && done == last ? stable + 1 : 0;
             last = done;
@@ -137,6 +165,8 @@ internal sealed partial class TreeSimulation(SimSettings settings, TextWriter lo
                 Thread.Yield();
             }
         }
+
+        return true;
     }
 
     /// <summary>Records when each node first has the stream.</summary>
