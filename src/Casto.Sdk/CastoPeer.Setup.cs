@@ -3,6 +3,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Casto.Relay.Tree;
 using Casto.Stack.Identity;
+using Casto.Discovery.Signal;
 using Casto.Stack.Multiaddrs;
 using Microsoft.Extensions.Logging;
 
@@ -38,7 +39,7 @@ internal sealed partial class CastoPeer
         }
 
         // Media binds where libp2p listens; a signal server's address (a tunnel through it) is the server's, not ours.
-        var own = peer.ListenAddresses.FirstOrDefault(a => !a.Components.Any(c => c.Protocol == MultiaddrProtocol.P2pWebRtcStar || c.Protocol == MultiaddrProtocol.Ws));
+        var own = peer.ListenAddresses.FirstOrDefault(a => !SignalAddress.IsSignalAddress(a));
         string host = own is null ? LanAddress().ToString() : own.ValueOf(MultiaddrProtocol.Ip4) ?? own.ValueOf(MultiaddrProtocol.Ip6) ?? "127.0.0.1";
         var ip = IPAddress.Parse(host);
         peer.UdpEndPoint = new IPEndPoint(ip.Equals(IPAddress.Any) ? LanAddress() : ip.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : ip, 0);

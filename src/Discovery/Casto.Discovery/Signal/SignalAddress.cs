@@ -35,6 +35,16 @@ public static class SignalAddress
         return new Uri(string.Create(CultureInfo.InvariantCulture, $"{scheme}://{host}:{c[1].Value}/"));
     }
 
+    /// <summary>
+    /// True for a signal server's address (<c>…/ws|wss[/p2p-webrtc-star]…</c>): listening there is a tunnel through the
+    /// server, so its IP is the server's, not this node's.
+    /// </summary>
+    public static bool IsSignalAddress(Multiaddr address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return address.Components.Any(c => c.Protocol == MultiaddrProtocol.P2pWebRtcStar || c.Protocol == MultiaddrProtocol.Ws || c.Protocol == MultiaddrProtocol.Wss);
+    }
+
     /// <summary>The local endpoint of a listen address (<c>/ip4|ip6/ADDR/tcp/PORT/ws[/p2p-webrtc-star]</c>).</summary>
     public static IPEndPoint ToListenEndPoint(Multiaddr address)
     {

@@ -5,6 +5,7 @@ using Casto.Discovery.Kad;
 using Casto.Relay.Http;
 using Casto.Relay.Tree;
 using Casto.Stack.Identity;
+using Casto.Discovery.Signal;
 using Casto.Stack.Multiaddrs;
 
 namespace Casto.Cli.Commands;
@@ -86,7 +87,7 @@ internal sealed class TreeCli : IAsyncDisposable
         }
 
         // Media binds where libp2p listens; a star address (a tunnel through a signal server) is the server's, not ours.
-        var own = options.ListenAddresses.FirstOrDefault(a => !a.Components.Any(c => c.Protocol == MultiaddrProtocol.P2pWebRtcStar || c.Protocol == MultiaddrProtocol.Ws));
+        var own = options.ListenAddresses.FirstOrDefault(a => !SignalAddress.IsSignalAddress(a));
         var host = own?.ValueOf(MultiaddrProtocol.Ip4) ?? own?.ValueOf(MultiaddrProtocol.Ip6) ?? "127.0.0.1";
         options.UdpEndPoint = new IPEndPoint(IPAddress.Parse(host) is { } ip && !ip.Equals(IPAddress.Any) ? ip : IPAddress.Loopback, result.GetValue(o.UdpPort));
         var peer = await TreePeer.StartAsync(options, cancellationToken).ConfigureAwait(false);

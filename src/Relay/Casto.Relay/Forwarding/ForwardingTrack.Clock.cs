@@ -14,39 +14,30 @@ namespace Casto.Relay.Forwarding;
 internal sealed partial class ForwardingTrack
 {
     /// <summary>The source's clock (its latest sender report) in the numbering packets arrive with; null before one.</summary>
-    public RtpClockMapping? SourceClock
-    {
-        get
-        {
-            RtcPeerConnection? source;
-            uint ssrc;
-            lock (_gate)
-            {
-                (source, ssrc) = (_source as RtcPeerConnection, SourceSsrc);
-            }
-
-            return source?.GetRemoteSenderClock(ssrc);
-        }
-    }
+    public RtpClockMapping? SourceClock => ShiftedSourceClock(null);
 
     /// <summary>Makes <paramref name="child"/>'s sender reports for <paramref name="s"/> carry the source's clock.</summary>
     private void UseSourceClock(RtcPeerConnection child, TrackSubscriber s) =>
-        child.SetSenderClock(s.Munger.Rewrite.PayloadType, () => SourceClockFor(s));
+        child.SetSenderClock(s.Munger.Rewrite.PayloadType, () => ShiftedSourceClock(s));
 
-    /// <summary>The source's clock in <paramref name="s"/>'s numbering; null (the child's own clock) until both are known.</summary>
-    private RtpClockMapping? SourceClockFor(TrackSubscriber s)
+    /// <summary>
+    /// The source's clock in <paramref name="s"/>'s numbering (as packets arrive, for null); null (the child's own clock)
+    /// until both are known. The source's session is asked outside the track's lock.
+    /// </summary>
+    private RtpClockMapping? ShiftedSourceClock(TrackSubscriber? s)
     {
         RtcPeerConnection? source;
         uint ssrc;
-        uint offset;
+        uint offset = 0;
         lock (_gate)
         {
-            if (_disposed || !s.Munger.Started)
+            if (s is not null && (_disposed || !s.Munger.Started))
             {
                 return null; // a rebase is pending: the offset is about to change
             }
 
-            (source, ssrc, offset) = (_source as RtcPeerConnection, SourceSsrc, s.Munger.Rewrite.TimestampOffset);
+            (source, ssrc) = (_source as RtcPeerConnection, SourceSsrc);
+            offset = s?.Munger.Rewrite.TimestampOffset ?? 0;
         }
 
         return source?.GetRemoteSenderClock(ssrc) is { } clock ? clock with { RtpTimestamp = unchecked(clock.RtpTimestamp + offset) } : null;

@@ -40,15 +40,12 @@ public sealed partial class RtcPeerConnection
     /// </summary>
     public RtpClockMapping? GetRemoteSenderClock(uint ssrc) => Volatile.Read(ref _rtcp)?.GetRemoteClock(ssrc);
 
-    /// <summary>Hook (RTCP start): the clocks set before the session existed.</summary>
+    /// <summary>Hook (RTCP start, under the <c>_senderClocks</c> lock): the clocks set before the session existed.</summary>
     private void ApplySenderClocks(RtcpSession session)
     {
-        lock (_senderClocks)
+        foreach (var (payloadType, clock) in _senderClocks)
         {
-            foreach (var (payloadType, clock) in _senderClocks)
-            {
-                session.SetSenderClock(payloadType, clock);
-            }
+            session.SetSenderClock(payloadType, clock);
         }
     }
 }

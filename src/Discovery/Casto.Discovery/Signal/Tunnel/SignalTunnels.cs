@@ -33,7 +33,7 @@ internal sealed partial class SignalTunnels : IAsyncDisposable
         _control = Channel.CreateBounded<(PeerId, TunnelControl)>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
         _controlLoop = ControlLoopAsync();
         _ = client.Completion.ContinueWith(static (_, s) => ((SignalTunnels)s!).OnClientEnded(), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        Local = client.Server.Decapsulate(MultiaddrProtocol.P2pWebRtcStar).Encapsulate("/p2p-webrtc-star").WithPeerId(client.PeerId);
+        Local = Address(client.PeerId);
     }
 
     public SignalTransportOptions Options { get; }
