@@ -20,13 +20,21 @@ public sealed class IceAllocationTests
         packet[1] = 0x60;
 
         await PumpAsync(peers, packet, 500); // warm up pools, JIT, socket event args
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        const int Count = 4000;
-        await PumpAsync(peers, packet, Count);
-        var perPacket = (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)Count;
+
+        // The counter is process-wide (the socket's completions run on pool threads), so anything else alive in the
+        // process adds to it: CI once saw 32.6 B/packet from other tests' leftovers. Least of five rounds: noise comes
+        // and goes, an allocation per packet shows in every round.
+        const int Count = 2000;
+        var perPacket = double.MaxValue;
+        for (var round = 0; round < 5 && perPacket >= 8; round++)
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            await PumpAsync(peers, packet, Count);
+            perPacket = Math.Min(perPacket, (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)Count);
+        }
 
         // Measured ~0.1 B/packet (timer ticks); a per-packet byte[] alone would be ≥ 1,224. Debug build: async state machines are classes, so this also guards the synchronous fast paths.
-        Assert.True(perPacket < 8, $"{perPacket:F1} bytes allocated per forwarded packet");
+        Assert.True(perPacket < 8, $"{perPacket:F1} bytes allocated per forwarded packet (least of five rounds)");
         Assert.True(peers.B.BuffersAllocated <= 1024 + 8, $"{peers.B.BuffersAllocated} receive buffers");
     }
 
