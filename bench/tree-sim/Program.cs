@@ -6,7 +6,9 @@ using Casto.TreeSim;
 int Arg(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
 double ArgD(string name, double fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
 
-ThreadPool.SetMinThreads(Environment.ProcessorCount * 4, Environment.ProcessorCount * 4);
+// As many pool threads as cores, no more: the work is all asynchronous, and extra threads only spin and contend for locks.
+int threads = int.TryParse(Environment.GetEnvironmentVariable("SIM_THREADS"), out int t) ? t : Environment.ProcessorCount;
+ThreadPool.SetMinThreads(threads, threads);
 int nodes = Arg("--nodes", 1000);
 var settings = new SimSettings(
     nodes, Arg("--fan-out", 2), TimeSpan.FromSeconds(ArgD("--join-seconds", nodes / 100.0)), ArgD("--crash", 0.3),

@@ -67,11 +67,13 @@ public sealed partial class TreeMembership
         Task sending = _node.SendHeartbeatsAsync(channel, () => clock.Stamp(MyHeartbeat()), beating.Token);
         PreviousParent? kept = null;
         Volatile.Write(ref _parentChannel, channel);
+        using var silence = new SilenceTimer(_node.Options.ParentTimeout, time, watching.Token);
+        bool pathKnown = false; // a same_path heartbeat before any full one (a faulty parent) changes nothing
         try
         {
             while (true)
             {
-                TreeMessage? message = await _node.ReadWithTimeoutAsync(channel, watching.Token).ConfigureAwait(false);
+                TreeMessage? message = await _node.ReadWithTimeoutAsync(channel, silence).ConfigureAwait(false);
                 Volatile.Write(ref lastHeard, time.GetTimestamp());
                 switch (message?.BodyCase)
                 {
@@ -92,8 +94,17 @@ public sealed partial class TreeMembership
                             _node.Rtts.Record(parent.PeerId, rtt);
                         }
 
-                        _position.SetParent(parent, (int)Math.Min(h.Depth, 1000), TreeNode.FromWire(h.Path, 64), Candidates(h.Ancestors, nearest: true), h.Epoch);
-                        KeepGrandparentWarm(cancellationToken);
+                        if (!h.SamePath)
+                        {
+                            _position.SetParent(parent, (int)Math.Min(h.Depth, 1000), TreeNode.FromWire(h.Path, 64), Candidates(h.Ancestors, nearest: true), h.Epoch);
+                            KeepGrandparentWarm(cancellationToken);
+                            pathKnown = true;
+                        }
+                        else if (!pathKnown)
+                        {
+                            break;
+                        }
+
                         _position.TreeRoomDepth = h.HasTreeRoomDepth ? (int)Math.Min(h.TreeRoomDepth, 10_000) : null;
                         _position.Origin = h.HasOriginRtp && h.HasOriginUnixUs && h.Epoch == _position.InputEpoch ? (h.OriginRtp, (long)h.OriginUnixUs) : null;
                         break;

@@ -1,6 +1,7 @@
 using Casto.Relay.Forwarding;
 using Casto.Relay.Tree.Wire;
 using Casto.Stack.Hosting;
+using Casto.Stack.Identity;
 using Casto.Stack.Multiaddrs;
 
 namespace Casto.Relay.Tree;
@@ -117,11 +118,21 @@ public sealed partial class TreeNode
     {
         using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var clock = new HeartbeatClock(_options.TimeProvider);
+        var pathSent = new PathSent();
         Task sending = SendHeartbeatsAsync(channel, () =>
         {
             var h = new Heartbeat { Depth = (uint)Math.Max(position.Depth, 0), Epoch = position.OutputEpoch };
-            h.Path.Add(Wire(position.Path));
-            h.Ancestors.Add(position.Ancestors.Select(a => a.ToWire()));
+            (IReadOnlyList<PeerId> path, IReadOnlyList<TreeCandidate> ancestors) = (position.Path, position.Ancestors);
+            if (pathSent.Unchanged(path, ancestors, h.Epoch))
+            {
+                h.SamePath = true;
+            }
+            else
+            {
+                h.Path.Add(Wire(path));
+                h.Ancestors.Add(ancestors.Select(a => a.ToWire()));
+            }
+
             if ((position.IsRoot ? position.RoomDepth(_options.MaxChildren) : position.TreeRoomDepth) is { } treeRoom)
             {
                 h.TreeRoomDepth = (uint)treeRoom;
@@ -134,11 +145,12 @@ public sealed partial class TreeNode
 
             return clock.Stamp(h);
         }, done.Token);
+        using var silence = new SilenceTimer(_options.ParentTimeout, _options.TimeProvider, done.Token);
         try
         {
             while (true)
             {
-                TreeMessage? message = await ReadWithTimeoutAsync(channel, done.Token).ConfigureAwait(false);
+                TreeMessage? message = await ReadWithTimeoutAsync(channel, silence).ConfigureAwait(false);
                 if (message is null || message.BodyCase == TreeMessage.BodyOneofCase.Leave)
                 {
                     return;
@@ -199,15 +211,14 @@ public sealed partial class TreeNode
     }
 
     /// <summary>The next message, or null at the end; a peer silent for <see cref="TreeNodeOptions.ParentTimeout"/> is an IOException.</summary>
-    internal async ValueTask<TreeMessage?> ReadWithTimeoutAsync(TreeChannel channel, CancellationToken cancellationToken)
+    internal async ValueTask<TreeMessage?> ReadWithTimeoutAsync(TreeChannel channel, SilenceTimer silence)
     {
-        using var timer = new CancellationTokenSource(_options.ParentTimeout, _options.TimeProvider);
-        using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        silence.Restart();
         try
         {
             return await channel.ReadAsync(silence.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (silence.TimedOut)
         {
             throw new IOException($"No message for {_options.ParentTimeout.TotalMilliseconds} ms.");
         }

@@ -123,9 +123,37 @@ internal sealed class TreePosition(string stream, PeerId self)
 
             InputEpoch = epoch;
             OutputEpoch = _ownDomain ? OutputEpoch : epoch;
-            (Parent, Depth, _path) = (parent.PeerId, parentDepth + 1, [.. parentPath, self]);
-            _ancestors = [.. parentAncestors.TakeLast(15), parent with { Depth = parentDepth }]; // the nearest matter most
+            (Parent, Depth) = (parent.PeerId, parentDepth + 1);
+            PeerId[] path = [.. parentPath, self];
+            TreeCandidate[] ancestors = [.. parentAncestors.TakeLast(15), parent with { Depth = parentDepth }]; // the nearest matter most
+            if (!path.AsSpan().SequenceEqual(_path))
+            {
+                _path = path;
+            }
+
+            if (!SameAncestors(ancestors, _ancestors))
+            {
+                _ancestors = ancestors; // kept when repeated, so that our children's heartbeats can say "same path"
+            }
         }
+    }
+
+    private static bool SameAncestors(TreeCandidate[] a, TreeCandidate[] b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (!a[i].PeerId.Equals(b[i].PeerId) || a[i].Depth != b[i].Depth || !a[i].Addresses.SequenceEqual(b[i].Addresses))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static ulong NewEpoch() => (ulong)Random.Shared.NextInt64(1, long.MaxValue);

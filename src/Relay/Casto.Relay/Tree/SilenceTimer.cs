@@ -1,0 +1,33 @@
+namespace Casto.Relay.Tree;
+
+/// <summary>
+/// The silence limit on one control stream, re-armed before each read: one timer for the stream's life rather than two
+/// token sources per message (ten messages a second on every link). <see cref="Token"/> is cancelled when the stream's
+/// own token is, or when nothing was read for the limit (then <see cref="TimedOut"/>).
+/// </summary>
+internal sealed class SilenceTimer : IDisposable
+{
+    private readonly CancellationTokenSource _timer;
+    private readonly CancellationTokenSource _linked;
+    private readonly TimeSpan _limit;
+
+    public SilenceTimer(TimeSpan limit, TimeProvider time, CancellationToken cancellationToken)
+    {
+        _limit = limit;
+        _timer = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        _linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _timer.Token);
+    }
+
+    public CancellationToken Token => _linked.Token;
+
+    public bool TimedOut => _timer.IsCancellationRequested;
+
+    /// <summary>The limit counts from now.</summary>
+    public void Restart() => _timer.CancelAfter(_limit);
+
+    public void Dispose()
+    {
+        _linked.Dispose();
+        _timer.Dispose();
+    }
+}
