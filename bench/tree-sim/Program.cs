@@ -15,10 +15,11 @@ var settings = new SimSettings(
     TimeSpan.FromSeconds(ArgD("--crash-seconds", 60)), TimeSpan.FromSeconds(ArgD("--settle-seconds", 30)), Arg("--seeds", 8), Arg("--seed", 1), ArgD("--latency-ms", 20), args.Contains("--trace"), Arg("--probe", 3), ArgD("--latency-spread-ms", 0))
 {
     QuiesceLimit = TimeSpan.FromMilliseconds(ArgD("--quiesce-ms", 2000)),
+    Rebalance = TimeSpan.FromSeconds(ArgD("--rebalance-seconds", 30)),
 };
 await using var sim = new TreeSimulation(settings, Console.Error);
-var (formed, after) = await sim.RunAsync();
-foreach (var phase in new[] { formed, after })
+var (formed, after, rebalanced) = await sim.RunAsync();
+foreach (var phase in new[] { formed, after, rebalanced })
 {
     Console.Error.WriteLine(TreeSimulation.Summary(phase));
     Console.WriteLine(JsonSerializer.Serialize(new

@@ -8,7 +8,11 @@ internal sealed partial class TreeSimulation
 {
     public sealed record Phase(string Name, int Nodes, int Receiving, double[] JoinMs, Dictionary<int, int> Depths, int RootChildren, double[] RecoveryMs, double RealSeconds, double[] ParentRttMs, long OverloadedSteps = 0, long Steps = 0);
 
-    public async Task<(Phase Formed, Phase AfterCrashes)> RunAsync()
+    /// <summary>
+    /// The tree once every node receives (formed), once every survivor of the crashes receives again (after crashes: the
+    /// recoveries), and <see cref="SimSettings.Rebalance"/> later (rebalanced: the depth the tree settles at).
+    /// </summary>
+    public async Task<(Phase Formed, Phase AfterCrashes, Phase Rebalanced)> RunAsync()
     {
         var wall = Stopwatch.StartNew();
         await StartRootAsync().ConfigureAwait(false);
@@ -69,7 +73,15 @@ internal sealed partial class TreeSimulation
         var recoveries = _nodes.Where(n => !n.Killed)
             .SelectMany(n => (n.Tree.GetStatus(Stream)?.Recoveries ?? []).Skip(before[n]))
             .Select(r => r.TotalMilliseconds).ToArray();
-        return (formed, Snapshot("after crashes", wall.Elapsed.TotalSeconds, recoveries));
+        var after = Snapshot("after crashes", wall.Elapsed.TotalSeconds, recoveries);
+        log.WriteLine(Summary(after));
+        for (TimeSpan t = TimeSpan.Zero; t < settings.Rebalance; t += TimeSpan.FromSeconds(5))
+        {
+            Advance(TimeSpan.FromSeconds(5));
+            log.WriteLine($"[sim] rebalancing t={(t + TimeSpan.FromSeconds(5)).TotalSeconds:F0}s depth max {Deepest()} real={wall.Elapsed.TotalSeconds:F0}s");
+        }
+
+        return (formed, after, Snapshot("rebalanced", wall.Elapsed.TotalSeconds, []));
     }
 
     private void AdvanceUntil(TimeSpan most, Func<bool> done)
@@ -81,6 +93,8 @@ internal sealed partial class TreeSimulation
 
         Advance(TimeSpan.FromSeconds(1)); // heartbeats settle the depths
     }
+
+    private int Deepest() => _nodes.Where(n => !n.Killed).Max(n => n.Tree.GetStatus(Stream)?.Depth ?? -1);
 
     private Phase Snapshot(string name, double realSeconds, double[] recoveries)
     {

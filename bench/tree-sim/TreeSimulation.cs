@@ -9,6 +9,9 @@ internal sealed record SimSettings(int Nodes, int FanOut, TimeSpan JoinSpread, d
 {
     /// <summary>Real time a virtual step's work may take before the clock moves on anyway (counted as overloaded). Default 2 s.</summary>
     public TimeSpan QuiesceLimit { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long the tree runs on after the survivors receive again before its depth is taken. Default 30 s.</summary>
+    public TimeSpan Rebalance { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>

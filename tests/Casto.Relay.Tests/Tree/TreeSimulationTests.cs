@@ -5,8 +5,8 @@ namespace Casto.Relay.Tests.Tree;
 
 /// <summary>
 /// The real tree control on 150 nodes over the memory transport (10 ms one-way delay) with a virtual clock, media left
-/// out (bench/tree-sim runs 10,000): every node receives, the tree stays within a level of the ideal depth, and after
-/// 30 % of the relays crash every survivor receives again.
+/// out (bench/tree-sim runs 10,000): every node receives, the tree stays within a level of the ideal depth, after
+/// 30 % of the relays crash every survivor receives again, and rebalancing brings the tree back within the bound.
 /// </summary>
 [Collection(Name)]
 public sealed class TreeSimulationTests(ITestOutputHelper output)
@@ -19,12 +19,16 @@ public sealed class TreeSimulationTests(ITestOutputHelper output)
     {
         const int N = 150;
         var settings = new SimSettings(N, FanOut: 2, JoinSpread: TimeSpan.FromSeconds(3), CrashFraction: 0.3, CrashSpread: TimeSpan.FromSeconds(10),
-            Settle: TimeSpan.FromSeconds(30), LatencyMs: 10);
+            Settle: TimeSpan.FromSeconds(30), LatencyMs: 10)
+        {
+            Rebalance = TimeSpan.FromSeconds(20),
+        };
         var log = new StringWriter();
         await using var sim = new TreeSimulation(settings, log);
-        var (formed, after) = await sim.RunAsync();
+        var (formed, after, rebalanced) = await sim.RunAsync();
         output.WriteLine(TreeSimulation.Summary(formed));
         output.WriteLine(TreeSimulation.Summary(after));
+        output.WriteLine(TreeSimulation.Summary(rebalanced));
 
         Assert.Equal(N, formed.Receiving);
         Assert.Equal(2, formed.RootChildren);
@@ -33,6 +37,9 @@ public sealed class TreeSimulationTests(ITestOutputHelper output)
         Assert.True(after.Nodes < N && after.Nodes >= N - (N / 3), $"{after.Nodes} survivors");
         Assert.Equal(after.Nodes, after.Receiving); // every survivor receives again
         Assert.NotEmpty(after.RecoveryMs);
+        Assert.Equal(rebalanced.Nodes, rebalanced.Receiving);
+        int bound = (int)Math.Ceiling(Math.Log2(rebalanced.Nodes)) + 1; // the issue's ⌈log_f N⌉ + 1
+        Assert.True(rebalanced.Depths.Keys.Max() <= bound, $"depth {rebalanced.Depths.Keys.Max()} 20 s after the crashes (bound {bound})");
     }
 }
 

@@ -64,7 +64,8 @@ public sealed partial class TreeMembership
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         var beating = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken); // outlives a hand-off
         var clock = new HeartbeatClock(time);
-        Task sending = _node.SendHeartbeatsAsync(channel, () => clock.Stamp(MyHeartbeat()), beating.Token);
+        var roomSent = new RoomSent(); // this parent's: its first heartbeat carries the room in full
+        Task sending = _node.SendHeartbeatsAsync(channel, () => clock.Stamp(MyHeartbeat(roomSent)), beating.Token);
         PreviousParent? kept = null;
         Volatile.Write(ref _parentChannel, channel);
         using var silence = new SilenceTimer(_node.Options.ParentTimeout, time, watching.Token);
@@ -206,11 +207,20 @@ public sealed partial class TreeMembership
         await EndAsync(previous).ConfigureAwait(false);
     }
 
-    private Heartbeat MyHeartbeat()
+    private Heartbeat MyHeartbeat(RoomSent roomSent)
     {
         int children = _position.ChildCount;
         var h = new Heartbeat { Children = (uint)children, Free = (uint)Math.Max(_node.Options.MaxChildren - children, 0) };
-        h.ChildrenWithRoom.Add(_position.ChildrenWithRoom(8).Select(c => c.ToWire()));
+        List<TreeCandidate> room = _position.ChildrenWithRoom(8);
+        if (roomSent.Unchanged(room))
+        {
+            h.SameRoom = true;
+        }
+        else
+        {
+            h.ChildrenWithRoom.Add(room.Select(c => c.ToWire()));
+        }
+
         if (_position.RoomDepth(_node.Options.MaxChildren) is { } roomDepth)
         {
             h.RoomDepth = (uint)roomDepth;

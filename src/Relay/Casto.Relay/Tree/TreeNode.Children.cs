@@ -173,7 +173,11 @@ public sealed partial class TreeNode
 
                     child.Free = (int)Math.Min(message.Heartbeat.Free, 1000);
                     child.Children = (int)Math.Min(message.Heartbeat.Children, 1000);
-                    child.WithRoom = [.. message.Heartbeat.ChildrenWithRoom.Take(16).Select(c => TreeCandidate.FromWire(c)).OfType<TreeCandidate>()];
+                    if (!message.Heartbeat.SameRoom)
+                    {
+                        child.WithRoom = [.. message.Heartbeat.ChildrenWithRoom.Take(16).Select(c => TreeCandidate.FromWire(c)).OfType<TreeCandidate>()];
+                    }
+
                     child.RoomDepth = message.Heartbeat.HasRoomDepth ? (int)Math.Min(message.Heartbeat.RoomDepth, 10_000) : null;
                     if (message.Heartbeat.SubtreeSize > 0)
                     {

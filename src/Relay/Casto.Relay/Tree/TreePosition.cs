@@ -248,17 +248,25 @@ internal sealed class TreePosition(string stream, PeerId self)
         }
     }
 
-    /// <summary>Our children with room (for our parent's redirects).</summary>
+    /// <summary>
+    /// The nodes of our subtree with room, for our parent's redirects: our children with room and what they said of
+    /// theirs, shallowest first, then most free (the same node once, its own report first).
+    /// </summary>
     public List<TreeCandidate> ChildrenWithRoom(int limit)
     {
         lock (_gate)
         {
             int depth = Math.Max(Depth, 0) + 1;
-            return [.. _children.Values.Where(c => c.Free > 0).Select(c => c.AsCandidate(depth)).Take(limit)];
+            var seen = new HashSet<PeerId>();
+            return [.. _children.Values.Where(c => c.Free > 0).Select(c => c.AsCandidate(depth))
+                .Concat(_children.Values.SelectMany(c => c.WithRoom).Where(c => c.Free > 0))
+                .Where(c => seen.Add(c.PeerId))
+                .OrderBy(c => c.Depth).ThenByDescending(c => c.Free)
+                .Take(limit)];
         }
     }
 
-    /// <summary>Where a joiner this node cannot take should go: children with room, their children with room, then every child.</summary>
+    /// <summary>Where a joiner this node cannot take should go: children with room, the nodes with room below them (shallowest first), then every child.</summary>
     public List<TreeCandidate> RedirectTargets(int limit)
     {
         lock (_gate)
