@@ -170,6 +170,11 @@ public sealed partial class TreeMembership
 
                     TreeCandidate[] others = Candidates(reply.Redirect.Candidates);
                     Log.Redirected(_node.Logger, Stream, candidate.PeerId, others.Length);
+                    if (candidate.Free > 0)
+                    {
+                        ForgetRoom(); // it was full though we heard it had room: all we heard of room is as old
+                    }
+
                     Learn(others);
                     return ParentOutcome.NotTaken;
                 case TreeMessage.BodyOneofCase.Refuse:

@@ -204,6 +204,26 @@ public sealed partial class TreeMembership : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The room of every candidate learnt so far becomes unknown: a node we heard had room redirected us, so others took
+    /// it since, and most likely the rest of what we heard at the same time too. The fresh redirect's targets, learnt
+    /// next, come first; the others stay, ranked by the order learnt (at 100 joins/s each stale place tried cost a dial
+    /// and an ask, and a joiner tried up to six before it followed a redirect down).
+    /// </summary>
+    private void ForgetRoom()
+    {
+        lock (_gate)
+        {
+            for (int i = 0; i < _learnt.Count; i++)
+            {
+                if (_learnt[i].Candidate.Free > 0)
+                {
+                    _learnt[i] = _learnt[i] with { Candidate = _learnt[i].Candidate with { Free = -1 } };
+                }
+            }
+        }
+    }
+
     /// <summary>A candidate and when we heard of it (<see cref="TimeProvider.GetTimestamp"/>).</summary>
     private readonly record struct Learnt(TreeCandidate Candidate, long At);
 
