@@ -10,17 +10,19 @@ internal sealed class SilenceTimer : IDisposable
     private readonly CancellationTokenSource _timer;
     private readonly CancellationTokenSource _linked;
     private readonly TimeSpan _limit;
+    private readonly CancellationToken _outer;
 
     public SilenceTimer(TimeSpan limit, TimeProvider time, CancellationToken cancellationToken)
     {
-        _limit = limit;
+        (_limit, _outer) = (limit, cancellationToken);
         _timer = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         _linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _timer.Token);
     }
 
     public CancellationToken Token => _linked.Token;
 
-    public bool TimedOut => _timer.IsCancellationRequested;
+    /// <summary>The limit ran out (and the stream's own token was not cancelled: that is an end, not a silence).</summary>
+    public bool TimedOut => _timer.IsCancellationRequested && !_outer.IsCancellationRequested;
 
     /// <summary>The limit counts from now.</summary>
     public void Restart() => _timer.CancelAfter(_limit);
