@@ -7,7 +7,7 @@
 # Progress on stderr; one JSON line per phase (formed, after crashes, rebalanced) on stdout. Each 10 ms virtual step waits until
 # the simulated network's work is done (at most --quiesce-ms of real time; steps that hit it are counted as
 # "overloaded", and a run with many is not valid). On two cores 2,000 nodes take about 3 minutes and 10,000 about
-# 25 (7 GB of memory): start it on an otherwise idle machine.
+# 25 (a few GB of memory: 3.8 GB at 7,500 nodes): start it on an otherwise idle machine.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 dotnet build "$here/Casto.TreeSim.csproj" -c Release -v q -nologo >/dev/null
