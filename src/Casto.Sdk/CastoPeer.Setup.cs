@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Casto.Discovery.Signal;
 using Casto.Relay.Tree;
 using Casto.Stack.Identity;
-using Casto.Discovery.Signal;
 using Casto.Stack.Multiaddrs;
 using Microsoft.Extensions.Logging;
 

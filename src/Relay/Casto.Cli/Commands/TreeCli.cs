@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Net;
 using System.Text.Json.Nodes;
 using Casto.Discovery.Kad;
+using Casto.Discovery.Signal;
 using Casto.Relay.Http;
 using Casto.Relay.Tree;
 using Casto.Stack.Identity;
-using Casto.Discovery.Signal;
 using Casto.Stack.Multiaddrs;
 
 namespace Casto.Cli.Commands;

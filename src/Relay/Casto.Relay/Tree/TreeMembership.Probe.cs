@@ -87,12 +87,9 @@ public sealed partial class TreeMembership
         TimeProvider time = _node.Options.TimeProvider;
         try
         {
-            _node.Host.PeerStore.AddAddresses(candidate.PeerId, candidate.Addresses);
-            if (_node.Host.FindConnection(candidate.PeerId) is not { } connection)
+            (PeerConnection connection, bool opened) = await ConnectAsync(candidate, cancellationToken).ConfigureAwait(false);
+            if (opened)
             {
-                long started = time.GetTimestamp();
-                connection = await _node.Host.DialAsync(candidate.PeerId, cancellationToken).ConfigureAwait(false);
-                _node.Rtts.RecordHandshake(candidate.PeerId, time.GetElapsedTime(started));
                 lock (_gate)
                 {
                     _probeOpened[candidate.PeerId] = connection;

@@ -79,17 +79,27 @@ public sealed partial class TreeMembership
     }
 
     /// <summary>
-    /// A connection to <paramref name="candidate"/> (its addresses added to the peer store), and whether we opened it
-    /// for this (or a probe did); a new dial's handshake time goes to the round-trip cache as an estimate.
+    /// A connection to <paramref name="candidate"/> (see <see cref="ConnectAsync"/>), and whether we opened it for this
+    /// (or a probe did).
     /// </summary>
     private async ValueTask<(PeerConnection Connection, bool Dialled)> DialCandidateAsync(TreeCandidate candidate, CancellationToken cancellationToken)
     {
         Log.Asking(_node.Logger, Stream, candidate.PeerId, candidate.Depth, candidate.Free);
-        _node.Host.PeerStore.AddAddresses(candidate.PeerId, candidate.Addresses);
         bool probed = TakeProbeOpened(candidate.PeerId); // a probe opened it for this walk: ours to close, as if dialled now
+        (PeerConnection connection, bool opened) = await ConnectAsync(candidate, cancellationToken).ConfigureAwait(false);
+        return (connection, opened || probed);
+    }
+
+    /// <summary>
+    /// The open connection to <paramref name="candidate"/>, or a new dial (its addresses added to the peer store first)
+    /// whose handshake time goes to the round-trip cache as an estimate; <c>Opened</c> for a new dial.
+    /// </summary>
+    private async ValueTask<(PeerConnection Connection, bool Opened)> ConnectAsync(TreeCandidate candidate, CancellationToken cancellationToken)
+    {
+        _node.Host.PeerStore.AddAddresses(candidate.PeerId, candidate.Addresses);
         if (_node.Host.FindConnection(candidate.PeerId) is { } connection)
         {
-            return (connection, probed);
+            return (connection, false);
         }
 
         TimeProvider time = _node.Options.TimeProvider;
